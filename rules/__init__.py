@@ -1,0 +1,1 @@
+"""The rule book: TOML data shipped inside the package as ``symderiv.rules``."""

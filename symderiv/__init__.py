@@ -1,0 +1,36 @@
+"""symderiv: step-by-step derivatives for calculus-for-ML, checked numerically.
+
+>>> import symderiv as sd
+>>> d = sd.derive("x^2 sin(x)")
+>>> d.result
+x**2*cos(x) + 2*x*sin(x)
+>>> d.verification.ok
+True
+"""
+
+from symderiv.engine import derive
+from symderiv.errors import DerivationError, ParseError, SymderivError
+from symderiv.functions import relu, sigmoid, softplus
+from symderiv.parsing import parse
+from symderiv.rulebook import Rule, RuleBook, load_rulebook
+from symderiv.steps import Derivation, Step, Verification
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Derivation",
+    "DerivationError",
+    "ParseError",
+    "Rule",
+    "RuleBook",
+    "Step",
+    "SymderivError",
+    "Verification",
+    "__version__",
+    "derive",
+    "load_rulebook",
+    "parse",
+    "relu",
+    "sigmoid",
+    "softplus",
+]

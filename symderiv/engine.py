@@ -1,0 +1,511 @@
+"""The rule engine: differentiate a SymPy tree one named rule at a time.
+
+The derivation is a chain of whole expressions. It starts as the pending derivative
+``d/dx f`` (an unevaluated ``sympy.Derivative``); each step picks the first pending
+derivative in reading order, applies exactly one rule of the book to it, and writes the
+rule's output back, with any derivatives the rule still needs left pending. Identical
+pending derivatives are resolved together, so each distinct sub-expression is
+differentiated once. A bounded tidy-up of the result is the last, named step.
+
+>>> d = derive("x^2 sin(x)")
+>>> d.rule_ids
+('product', 'sin', 'power')
+>>> d.result
+x**2*cos(x) + 2*x*sin(x)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symderiv.errors import DerivationError
+from symderiv.parsing import parse
+from symderiv.rulebook import RuleBook, load_rulebook
+from symderiv.simplify import tidy
+from symderiv.steps import NOT_VERIFIED, Derivation, Step
+from symderiv.verify import verify_derivative
+
+DETAIL_LEVELS = ("brief", "normal", "full")
+TRIVIAL_RULES = frozenset({"constant", "identity"})
+#: Letters for chain-rule substitutions, in the order a teacher reaches for them.
+SUBSTITUTION_LETTERS = "uvwstpqrzkmn"
+#: A derivation that needs more steps than this is refused rather than left to run.
+MAX_STEPS = 20_000
+MAX_ORDER = 20
+#: The argument symbol of the rule book's formulas.
+U = sp.Symbol("u")
+
+#: Structural rules the engine implements; the book must define exactly these.
+ENGINE_RULES = frozenset(
+    {
+        "constant",
+        "identity",
+        "sum",
+        "constant_multiple",
+        "power",
+        "exp_base",
+        "log_base",
+        "product",
+        "quotient",
+        "chain",
+        "logarithmic",
+        "sympy",
+        "reuse",
+        "simplify",
+    }
+)
+
+
+def pending(f: sp.Expr, var: sp.Symbol) -> sp.Derivative:
+    """The unevaluated derivative d/dvar f, shown as a step still to do."""
+    return sp.Derivative(f, var, evaluate=False)
+
+
+@dataclass(frozen=True)
+class Move:
+    """What one rule does to one pending derivative."""
+
+    rule: str
+    replacement: sp.Expr
+    outer: str | None = None
+    substitution: tuple[sp.Symbol, sp.Expr] | None = None
+
+
+@functools.cache
+def compile_formula(text: str) -> sp.Expr:
+    """A rule's derivative formula in u, read with our own parser (cached per formula)."""
+    return parse(text)
+
+
+def check_rulebook(book: RuleBook) -> None:
+    """Refuse a book whose structural rules differ from what the engine implements."""
+    structural = {rule.id for rule in book.structural()}
+    if structural != ENGINE_RULES:
+        missing = sorted(ENGINE_RULES - structural)
+        extra = sorted(structural - ENGINE_RULES)
+        raise DerivationError(f"rule book and engine disagree: missing {missing}, unknown {extra}")
+
+
+@dataclass
+class _Deriver:
+    """Applies rules for one derivation; owns its substitution letters."""
+
+    var: sp.Symbol
+    book: RuleBook
+    letters: Iterator[sp.Symbol]
+    terminal: set[sp.Expr] = field(default_factory=set)
+    #: One-step replacement of every derivative resolved so far, and the fully worked-out
+    #: derivatives built from them: each sub-expression is differentiated once.
+    memo: dict[sp.Expr, sp.Expr] = field(default_factory=dict)
+    known: dict[sp.Expr, sp.Expr] = field(default_factory=dict)
+
+    def known_value(self, target: sp.Expr) -> sp.Expr | None:
+        """The finished derivative for ``target`` if it was worked out earlier."""
+        if target in self.known:
+            return self.known[target]
+        replacement = self.memo.get(target)
+        if replacement is None:
+            return None
+        values: dict[sp.Expr, sp.Expr] = {}
+        for child in _pending_in_reading_order(replacement, self.var, self.terminal):
+            value = self.known_value(child)
+            if value is None:
+                return None
+            values[child] = value
+        value = replacement.xreplace(values) if values else replacement
+        self.known[target] = value
+        return value
+
+    def reuse_known(self, expr: sp.Expr) -> tuple[sp.Expr, bool]:
+        """Replace pending derivatives already worked out by their values."""
+        values = {}
+        for target in _pending_in_reading_order(expr, self.var, self.terminal):
+            value = self.known_value(target)
+            if value is not None:
+                values[target] = value
+        return (expr.xreplace(values), True) if values else (expr, False)
+
+    def move(self, f: sp.Expr) -> Move:
+        """One rule applied to d/dx f."""
+        x = self.var
+        if not f.has(x):
+            return Move("constant", sp.S.Zero)
+        if f == x:
+            return Move("identity", sp.S.One)
+        if isinstance(f, sp.Add):
+            terms = (pending(term, x) for term in f.as_ordered_terms())
+            return Move("sum", sp.Add(*terms, evaluate=False))
+        if isinstance(f, sp.Mul):
+            return self._mul(f)
+        if isinstance(f, sp.Pow):
+            return self._pow(f)
+        if isinstance(f, sp.Function) and len(f.args) == 1:
+            return self._function(f)
+        return self._from_sympy(f)
+
+    # -- products and quotients -------------------------------------------------------
+    def _mul(self, f: sp.Mul) -> Move:
+        x = self.var
+        constants = [a for a in f.args if not a.has(x)]
+        factors = [a for a in f.args if a.has(x)]
+        log_base = _log_base_split(constants, factors)
+        if log_base is not None:
+            inverse_log, log_u = log_base
+            constants.remove(inverse_log)
+            if not constants:
+                (u,) = log_u.args
+                return self._chained("log_base", u, lambda arg: inverse_log / arg)
+            factors.insert(0, inverse_log)
+        if constants:
+            rest = sp.Mul(*factors)
+            return Move("constant_multiple", sp.Mul(*constants) * pending(rest, x))
+        numerator = [a for a in factors if not _is_denominator(a)]
+        denominator = [1 / a for a in factors if _is_denominator(a)]
+        if numerator and denominator:
+            u, v = sp.Mul(*numerator), sp.Mul(*denominator)
+            top = pending(u, x) * v - u * pending(v, x)
+            return Move("quotient", top / v**2)
+        terms = [
+            sp.Mul(*(pending(g, x) if j == i else g for j, g in enumerate(factors)))
+            for i in range(len(factors))
+        ]
+        return Move("product", sp.Add(*terms))
+
+    # -- powers -----------------------------------------------------------------------
+    def _pow(self, f: sp.Pow) -> Move:
+        x = self.var
+        base, exponent = f.args
+        if not exponent.has(x):
+            return self._chained("power", base, lambda u: exponent * u ** (exponent - 1))
+        if not base.has(x):
+            return self._chained("exp_base", exponent, lambda u: base**u * sp.log(base))
+        return Move("logarithmic", f * pending(exponent * sp.log(base), x))
+
+    # -- functions of one argument ----------------------------------------------------
+    def _function(self, f: sp.Function) -> Move:
+        rule = self.book.for_function(type(f).__name__)
+        (arg,) = f.args
+        if rule is not None:
+            formula = compile_formula(rule.derivative or "")
+            return self._chained(rule.id, arg, lambda u: formula.xreplace({U: u}))
+        dummy = sp.Dummy("u")
+        outer = f.func(dummy).diff(dummy)
+        self.terminal.update(outer.atoms(sp.Derivative))
+        return self._chained("sympy", arg, lambda u: outer.subs(dummy, u))
+
+    def _from_sympy(self, f: sp.Expr) -> Move:
+        """Anything the book cannot take apart (Max, Piecewise, ...): SymPy differentiates."""
+        derivative = sp.diff(f, self.var)
+        self.terminal.update(derivative.atoms(sp.Derivative))
+        return Move("sympy", derivative)
+
+    # -- the chain rule ---------------------------------------------------------------
+    def _chained(
+        self, rule_id: str, inner: sp.Expr, outer_of: Callable[[sp.Expr], sp.Expr]
+    ) -> Move:
+        """Apply ``rule_id`` to f(inner); wrap it in the chain rule unless inner is x."""
+        outer = outer_of(inner)
+        if inner == self.var:
+            return Move(rule_id, outer)
+        letter = next(self.letters)
+        return Move("chain", outer * pending(inner, self.var), rule_id, (letter, inner))
+
+
+def _is_denominator(factor: sp.Expr) -> bool:
+    return isinstance(factor, sp.Pow) and factor.exp.is_number and bool(factor.exp.is_negative)
+
+
+def _is_inverse_log(factor: sp.Expr) -> bool:
+    return (
+        isinstance(factor, sp.Pow)
+        and factor.exp == -1
+        and isinstance(factor.base, sp.log)
+        and factor.base.args[0].is_number
+    )
+
+
+def _log_base_split(
+    constants: list[sp.Expr], factors: list[sp.Expr]
+) -> tuple[sp.Expr, sp.log] | None:
+    """Find log(u)/log(b), SymPy's form of log_b(u): the 1/log(b) factor and log(u)."""
+    if len(factors) != 1 or not isinstance(factors[0], sp.log):
+        return None
+    inverse_logs = [c for c in constants if _is_inverse_log(c)]
+    if len(inverse_logs) != 1:
+        return None
+    return inverse_logs[0], factors[0]
+
+
+def reading_order(expr: sp.Add) -> list[sp.Expr]:
+    """Terms of a sum as printed: SymPy's order, except that the sum rule's output (all
+    pending derivatives) keeps the order of the terms it came from."""
+    if all(isinstance(term, sp.Derivative) for term in expr.args):
+        return list(expr.args)
+    return expr.as_ordered_terms()
+
+
+def _is_unknown_of(derivative: sp.Derivative, var: sp.Symbol) -> bool:
+    """d/dx f(x) for an undefined f: nothing more can be done, it is f′(x)."""
+    f = derivative.expr
+    return isinstance(f, AppliedUndef) and f.args == (var,)
+
+
+def _letters(taken: set[str]) -> Iterator[sp.Symbol]:
+    """Fresh substitution letters: u, v, w, ... skipping names the input uses."""
+    for letter in SUBSTITUTION_LETTERS:
+        if letter not in taken:
+            yield sp.Symbol(letter)
+    index = 1
+    while True:
+        name = f"u_{index}"
+        if name not in taken:
+            yield sp.Symbol(name)
+        index += 1
+
+
+def _pending_in_reading_order(
+    expr: sp.Expr, var: sp.Symbol, terminal: set[sp.Expr]
+) -> Iterator[sp.Derivative]:
+    """Pending derivatives with respect to ``var``, left to right as the expression prints."""
+    if isinstance(expr, sp.Derivative):
+        if expr.variables == (var,) and expr not in terminal and not _is_unknown_of(expr, var):
+            yield expr
+        return
+    if isinstance(expr, sp.Add):
+        args = reading_order(expr)
+    elif isinstance(expr, sp.Mul):
+        args = expr.as_ordered_factors()
+    else:
+        args = expr.args
+    for arg in args:
+        if arg.has(sp.Derivative):
+            yield from _pending_in_reading_order(arg, var, terminal)
+
+
+def _fold_trivial(expr: sp.Expr, deriver: _Deriver) -> tuple[sp.Expr, list[str]]:
+    """Resolve pending derivatives of constants and of the variable itself (normal detail)."""
+    folded: dict[sp.Expr, sp.Expr] = {}
+    rules: list[str] = []
+    for target in _pending_in_reading_order(expr, deriver.var, deriver.terminal):
+        f = target.expr
+        if target not in folded and (not f.has(deriver.var) or f == deriver.var):
+            move = deriver.move(f)
+            folded[target] = move.replacement
+            if move.rule not in rules:
+                rules.append(move.rule)
+    return (expr.xreplace(folded) if folded else expr), rules
+
+
+@dataclass
+class _Terms:
+    """The expression under derivation as a list of top-level terms, each with the set of
+    pending derivatives it holds, so a step rewrites only the terms it touches."""
+
+    terms: list[sp.Expr]
+    pendings: list[set[sp.Expr]]
+    deriver: _Deriver
+
+    @classmethod
+    def of(cls, expr: sp.Expr, deriver: _Deriver) -> _Terms:
+        work = cls([], [], deriver)
+        work._append(expr)
+        return work
+
+    def _append(self, expr: sp.Expr) -> None:
+        for term in sp.Add.make_args(expr):
+            if term is sp.S.Zero:
+                continue
+            self.terms.append(term)
+            found = _pending_in_reading_order(term, self.deriver.var, self.deriver.terminal)
+            self.pendings.append(set(found))
+
+    def replace(self, mapping: dict[sp.Expr, sp.Expr]) -> None:
+        old_terms, old_pendings = self.terms, self.pendings
+        self.terms, self.pendings = [], []
+        for term, held in zip(old_terms, old_pendings, strict=True):
+            hits = {t: r for t, r in mapping.items() if t in held}
+            if hits:
+                self._append(term.xreplace(hits))
+            else:
+                self.terms.append(term)
+                self.pendings.append(held)
+
+    def expr(self, *, final: bool) -> sp.Expr:
+        """The whole expression. Intermediate lines keep the terms where they stand
+        (and skip SymPy's costly re-sorting of long sums); the final line is evaluated."""
+        if final or len(self.terms) < 2:
+            return sp.Add(*self.terms)
+        return sp.Add(*self.terms, evaluate=False)
+
+
+def _resolve_within(mapping: dict[sp.Expr, sp.Expr], deriver: _Deriver) -> None:
+    """When one step resolves several derivatives (brief detail) and one's output needs
+    another resolved in the same step, put that one's output in directly."""
+    changed = True
+    while changed:
+        changed = False
+        for target, replacement in mapping.items():
+            inner = {
+                p: mapping[p]
+                for p in _pending_in_reading_order(replacement, deriver.var, deriver.terminal)
+                if p in mapping and p != target
+            }
+            if inner:
+                mapping[target] = replacement.xreplace(inner)
+                changed = True
+
+
+def _differentiate_once(
+    f: sp.Expr, deriver: _Deriver, detail: str, stage: int
+) -> tuple[list[Step], sp.Expr]:
+    """All steps of one derivative of ``f``; returns them and the raw (untidied) result.
+
+    Pending derivatives wait in a queue in reading order: a rule's output takes the place
+    of the derivative it resolved, so the derivation works left to right, depth first.
+    """
+    x = deriver.var
+    start = pending(f, x)
+    work = _Terms.of(start, deriver)
+    queue: list[sp.Expr] = list(_pending_in_reading_order(start, x, deriver.terminal))
+    current: sp.Expr = start
+    steps: list[Step] = []
+    while queue:
+        if len(steps) >= MAX_STEPS:
+            raise DerivationError(f"the derivation needs more than {MAX_STEPS} steps")
+        chosen, queue = (queue, []) if detail == "brief" else (queue[:1], queue[1:])
+        moves = [deriver.move(t.expr) for t in chosen]
+        merged = [m.outer for m in moves[:1] if m.outer]
+        for m in moves[1:]:
+            merged.extend(r for r in (m.rule, m.outer) if r and r not in merged)
+        mapping: dict[sp.Expr, sp.Expr] = {}
+        for target, move in zip(chosen, moves, strict=True):
+            replacement = move.replacement
+            if detail != "full":
+                replacement, trivial = _fold_trivial(replacement, deriver)
+                merged.extend(r for r in trivial if r not in merged)
+            deriver.memo[target] = replacement
+            replacement, reused = deriver.reuse_known(replacement)
+            if reused and "reuse" not in merged:
+                merged.append("reuse")
+            mapping[target] = replacement
+        _resolve_within(mapping, deriver)
+        created = [
+            t
+            for replacement in mapping.values()
+            for t in _pending_in_reading_order(replacement, x, deriver.terminal)
+        ]
+        queue = [t for t in dict.fromkeys(created) if t not in mapping] + [
+            t for t in queue if t not in created
+        ]
+        work.replace(mapping)
+        after = work.expr(final=not queue)
+        steps.append(
+            Step(
+                rule=moves[0].rule,
+                target=chosen[0],
+                before=current,
+                after=after,
+                merged=tuple(merged),
+                substitution=moves[0].substitution,
+                stage=stage,
+            )
+        )
+        current = after
+    return steps, current
+
+
+def as_expression(expr: str | sp.Expr | int | float) -> sp.Expr:
+    """Text goes through our safe parser; SymPy expressions and plain numbers pass as they are."""
+    if isinstance(expr, str):
+        return parse(expr)
+    if isinstance(expr, bool):
+        raise DerivationError("cannot differentiate a truth value; give an expression")
+    if isinstance(expr, int):
+        return sp.Integer(expr)
+    if isinstance(expr, float):
+        return sp.Float(expr)
+    if isinstance(expr, sp.Expr):
+        return expr
+    raise DerivationError(f"cannot differentiate a {type(expr).__name__}; give an expression")
+
+
+def resolve_variable(expr: sp.Expr, var: str | sp.Symbol | None) -> sp.Symbol:
+    """The variable to differentiate by: given by name or symbol, or the only free symbol."""
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if var is None:
+        if len(symbols) > 1:
+            names = ", ".join(s.name for s in symbols)
+            raise DerivationError(
+                f"the expression has several variables ({names}); "
+                "say which one to differentiate by (--wrt)"
+            )
+        return symbols[0] if symbols else sp.Symbol("x")
+    name = var.name if isinstance(var, sp.Symbol) else str(var).strip()
+    for symbol in symbols:
+        if symbol.name == name:
+            return symbol
+    if isinstance(var, sp.Symbol):
+        return var
+    if not name.isidentifier():
+        raise DerivationError(f"{name!r} is not a variable name")
+    return sp.Symbol(name)
+
+
+def derive(
+    expr: str | sp.Expr,
+    var: str | sp.Symbol | None = None,
+    order: int = 1,
+    *,
+    detail: str = "normal",
+    verify: bool = True,
+) -> Derivation:
+    """Differentiate ``expr`` by ``var`` ``order`` times, one named rule per step.
+
+    ``expr`` is text (plain or LaTeX, read by :func:`symderiv.parse`) or a SymPy
+    expression; ``var`` may be omitted when the expression has one free symbol; other
+    symbols are held constant. ``detail`` is ``"brief"``, ``"normal"`` or ``"full"``.
+    Unless ``verify`` is False the result is cross-checked numerically against finite
+    differences of ``expr`` itself (``Derivation.verification``).
+    """
+    source = expr if isinstance(expr, str) else ""
+    f = as_expression(expr)
+    if f.has(sp.Derivative):
+        raise DerivationError("the input already contains a derivative; give the function itself")
+    if detail not in DETAIL_LEVELS:
+        raise DerivationError(f"detail must be one of {', '.join(DETAIL_LEVELS)}")
+    if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
+        raise DerivationError(f"order must be a whole number from 1 to {MAX_ORDER}")
+    x = resolve_variable(f, var)
+    book = load_rulebook()
+    check_rulebook(book)
+    taken = {s.name for s in f.free_symbols}
+    deriver = _Deriver(x, book, _letters(taken))
+    steps: list[Step] = []
+    results: list[sp.Expr] = []
+    current = f
+    for stage in range(1, order + 1):
+        stage_steps, raw = _differentiate_once(current, deriver, detail, stage)
+        tidied = tidy(raw)
+        if tidied != raw:
+            target = stage_steps[-1].after if stage_steps else raw
+            stage_steps.append(Step("simplify", target, raw, tidied, stage=stage))
+        steps.extend(stage_steps)
+        results.append(tidied)
+        current = tidied
+    verification = verify_derivative(f, x, results[-1], order) if verify else NOT_VERIFIED
+    held = tuple(sorted((s for s in f.free_symbols if s != x), key=lambda s: s.name))
+    return Derivation(
+        expr=f,
+        var=x,
+        order=order,
+        steps=tuple(steps),
+        stage_results=tuple(results),
+        verification=verification,
+        held_constant=held,
+        source=source,
+    )

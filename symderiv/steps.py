@@ -1,0 +1,144 @@
+"""Plain, immutable data for worked derivations: Step, Verification, Derivation.
+
+A Derivation is what the engine produces and what every printer reads. The printers live
+in ``symderiv.render``; the ``to_*`` methods here import them lazily so this module stays
+on the bottom floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a derivation.
+
+    ``rule`` is a rule id from the rule book; ``target`` the pending derivative it acted on
+    (a ``sympy.Derivative``); ``before``/``after`` the whole expression around the move,
+    with the derivatives still to do left unevaluated. ``merged`` lists trivial rules
+    (constant, identity) folded into this step at the chosen level of detail.
+    ``substitution`` is the letter the chain rule introduced and what it stands for.
+    ``stage`` is the order of derivative being taken (1 for f', 2 for f'', ...).
+    """
+
+    rule: str
+    target: sp.Expr
+    before: sp.Expr
+    after: sp.Expr
+    merged: tuple[str, ...] = ()
+    substitution: tuple[sp.Symbol, sp.Expr] | None = None
+    stage: int = 1
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Every rule id this step applied, the main one first."""
+        return (self.rule, *self.merged)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Outcome of an independent numeric cross-check.
+
+    ``ok`` is True when every sampled point agreed within ``tolerance``, False when one did
+    not, and None when the check could not run (``reason`` says why). ``points`` are the
+    sample points used; ``max_rel_error`` the largest relative error seen there.
+    """
+
+    ok: bool | None
+    max_rel_error: float | None
+    points: tuple[Any, ...] = ()
+    tolerance: float = 1e-20
+    digits: int = 30
+    method: str = "finite differences (mpmath)"
+    reason: str = ""
+
+    @property
+    def ran(self) -> bool:
+        return self.ok is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "max_rel_error": self.max_rel_error,
+            "points": [_jsonable_point(p) for p in self.points],
+            "tolerance": self.tolerance,
+            "digits": self.digits,
+            "method": self.method,
+            "reason": self.reason,
+        }
+
+
+def _jsonable_point(point: Any) -> Any:
+    if isinstance(point, dict):
+        return {str(k): float(v) for k, v in point.items()}
+    return float(point)
+
+
+NOT_VERIFIED = Verification(ok=None, max_rel_error=None, reason="the check was turned off")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A worked derivative of ``expr`` with respect to ``var``, ``order`` times.
+
+    ``steps`` run through every stage in order (``Step.stage``); ``stage_results`` holds
+    the simplified result of each stage (f', f'', ...); ``result`` is the last of them.
+    ``held_constant`` names the other free symbols, treated as constants.
+    """
+
+    expr: sp.Expr
+    var: sp.Symbol
+    order: int
+    steps: tuple[Step, ...]
+    stage_results: tuple[sp.Expr, ...]
+    verification: Verification = NOT_VERIFIED
+    held_constant: tuple[sp.Symbol, ...] = ()
+    source: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def result(self) -> sp.Expr:
+        return self.stage_results[-1]
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The main rule of every step, in order (the shape of the derivation)."""
+        return tuple(step.rule for step in self.steps)
+
+    def stage_steps(self, stage: int) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.stage == stage)
+
+    # Printers (imported lazily: render/ sits above this floor).
+    def to_text(self, lang: str = "en", *, unicode: bool = True) -> str:
+        from symderiv.render.text import derivation_to_text
+
+        return derivation_to_text(self, lang=lang, unicode=unicode)
+
+    def to_latex(self, lang: str = "en") -> str:
+        from symderiv.render.latex import derivation_to_latex
+
+        return derivation_to_latex(self, lang=lang)
+
+    def to_markdown(self, lang: str = "en") -> str:
+        from symderiv.render.markdown import derivation_to_markdown
+
+        return derivation_to_markdown(self, lang=lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        from symderiv.render.json import derivation_to_dict
+
+        return derivation_to_dict(self)
+
+    def _repr_latex_(self) -> str:
+        # MathJax typesets a bare align* environment as display math.
+        return self.to_latex()
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __str__(self) -> str:
+        return self.to_text()
