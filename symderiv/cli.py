@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 
 import symderiv as sd
@@ -22,7 +24,7 @@ from symderiv.i18n import LANGUAGES
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
 DEFAULT_TIMEOUT = 60.0
 
-_errors = Console(stderr=True, highlight=False)
+_errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _TimeLimit(Exception):
@@ -94,10 +96,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     width = max(len(r.id) for r in book) + 2
-    name_width = max(len(r.name(args.lang)) for r in book) + 2
+    name_width = max(cell_len(r.name(args.lang)) for r in book) + 2
     for rule in book:
-        statement = rule.statement or "-"
-        print(f"{rule.id.ljust(width)}{rule.name(args.lang).ljust(name_width)}{statement}")
+        name = rule.name(args.lang)
+        padding = " " * (name_width - cell_len(name))
+        print(f"{rule.id.ljust(width)}{name}{padding}{rule.statement or '-'}")
     return EXIT_OK
 
 
@@ -159,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
