@@ -8,6 +8,7 @@ x**2*cos(x) + 2*x*sin(x)
 True
 """
 
+from symderiv.backprop import AdjointStep, Backprop, Contribution, Edge, Node, backprop
 from symderiv.engine import derive
 from symderiv.errors import DerivationError, ParseError, SymderivError
 from symderiv.functions import relu, sigmoid, softplus
@@ -18,8 +19,13 @@ from symderiv.steps import Derivation, Step, Verification
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdjointStep",
+    "Backprop",
+    "Contribution",
     "Derivation",
     "DerivationError",
+    "Edge",
+    "Node",
     "ParseError",
     "Rule",
     "RuleBook",
@@ -27,6 +33,7 @@ __all__ = [
     "SymderivError",
     "Verification",
     "__version__",
+    "backprop",
     "derive",
     "load_rulebook",
     "parse",

@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 import symderiv as sd
+from symderiv.cli_backprop import add_commands as add_backprop_commands
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.i18n import LANGUAGES
 
@@ -141,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--lang", choices=LANGUAGES, default="en")
     rules.set_defaults(run=cmd_rules)
+
+    add_backprop_commands(commands)
     return parser
 
 
