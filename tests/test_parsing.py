@@ -16,7 +16,6 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symderiv import parsing
 from symderiv.errors import ParseError
 from symderiv.functions import relu, sigmoid, softplus
 from symderiv.parsing import (
@@ -29,6 +28,7 @@ from symderiv.parsing import (
     parse,
     parse_equation,
 )
+from symderiv.parsing import latex as parsing_latex
 
 x, y, z, b, d, r = sp.symbols("x y z b d r")
 w_1, w_12, x1, x2 = sp.symbols("w_1 w_12 x1 x2")
@@ -559,13 +559,13 @@ def test_parse_never_parses_strings_with_sympy_or_eval(monkeypatch: pytest.Monke
 
 def test_library_sees_only_a_flat_skeleton(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = parsing._run_library
+    real = parsing_latex._run_library
 
     def spy(skeleton: str):
         seen.append(skeleton)
         return real(skeleton)
 
-    monkeypatch.setattr(parsing, "_run_library", spy)
+    monkeypatch.setattr(parsing_latex, "_run_library", spy)
     parse(r"\frac{1}{1+e^{-x}} + \sin\left(x^{2} - 1\right) \cdot 3 - \frac{x}{2}")
     assert seen
     skeleton = re.compile(r"(?:\\variable\{P\d+\}|[-+/ ]|\\cdot )+")

@@ -1,0 +1,84 @@
+"""Input limits and guarded arithmetic.
+
+The public ``MAX_*`` constants bound what we read; the private ones bound the work done
+on it. ``_power`` and ``_divide`` build powers and quotients of SymPy values but refuse,
+with a ``_Refusal``, those that would be huge, slow or undefined; ``_number`` builds the
+exact value of a decimal literal.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from symderiv.parsing.failures import _Refusal
+
+#: Longest accepted input, in characters.
+MAX_LENGTH = 2000
+#: Deepest bracket nesting in plain text: ``(``, ``[``.
+MAX_DEPTH = 30
+#: Deepest bracket nesting in LaTeX: ``{``, ``(``, ``[``, ``\left(`` ... together.
+MAX_LATEX_DEPTH = 10
+#: Most digits in one numeric literal (``0.5`` counts 2).
+MAX_INTEGER_DIGITS = 100
+#: Largest magnitude of a numeric exponent (``x^1000`` is fine, ``x^1001`` is refused).
+MAX_EXPONENT = 1000
+#: Most digits a power of numbers may produce (``2^996`` is fine, ``2^1000`` is refused).
+MAX_RESULT_DIGITS = 300
+#: Highest derivative order accepted in ``d^n/dx^n``.
+MAX_DERIVATIVE_ORDER = 10
+
+# Syntax-tree nesting (groups, function applications, signs, exponents) — the backstop
+# against recursion for nesting that brackets do not show, like ``- - - x`` or ``sin sin x``.
+_MAX_NESTING = 3 * MAX_DEPTH
+_MAX_LATEX_NESTING = 3 * MAX_LATEX_DEPTH
+# Fractional powers of numbers need root extraction, which is slow for huge numbers.
+_MAX_ROOT_DIGITS = 50
+# Operators in one skeleton handed to latex2sympy2_extended (its converter recurses once
+# per operator and hits Python's recursion limit near 300).
+_MAX_LIBRARY_OPERATORS = 100
+
+
+def _magnitude(expr: sp.Expr) -> float:
+    """log10 of the numbers SymPy multiplies out when ``expr`` is raised to a power."""
+    if expr.is_Rational:
+        return math.log10(max(abs(expr.p), expr.q))
+    if expr.is_Mul:
+        return sum(_magnitude(arg) for arg in expr.args)
+    if expr.is_Pow and expr.exp.is_Rational:
+        return float(abs(expr.exp)) * _magnitude(expr.base)
+    return 0.0
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """``base ** exponent``, refusing numeric powers that would be huge or slow to build."""
+    if base == sp.E:
+        return sp.exp(exponent)
+    if exponent.is_Rational:
+        if abs(exponent) > MAX_EXPONENT:
+            raise _Refusal(f"the exponent {exponent} is too large (limit ±{MAX_EXPONENT})")
+        if base.is_zero and exponent.is_negative:
+            raise _Refusal("division by zero (0 to a negative power)")
+        size = _magnitude(base)
+        if abs(exponent.p) * size > MAX_RESULT_DIGITS:
+            digits = int(abs(exponent.p) * size) + 1
+            raise _Refusal(
+                f"this power would have about {digits} digits (limit {MAX_RESULT_DIGITS})"
+            )
+        if not exponent.is_Integer and size > _MAX_ROOT_DIGITS:
+            raise _Refusal(f"roots of numbers over {_MAX_ROOT_DIGITS} digits are not supported")
+    return sp.Pow(base, exponent)
+
+
+def _divide(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
+    """``numerator / denominator``, refusing a denominator that is exactly zero."""
+    if denominator.is_zero:
+        raise _Refusal("division by zero")
+    return sp.Mul(numerator, _power(denominator, sp.Integer(-1)))
+
+
+def _number(integer_digits: str, fraction_digits: str) -> sp.Rational:
+    """The exact value of a validated decimal literal, built from integers."""
+    scale = 10 ** len(fraction_digits)
+    return sp.Rational(int(integer_digits or "0") * scale + int(fraction_digits or "0"), scale)

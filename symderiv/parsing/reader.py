@@ -1,0 +1,64 @@
+"""The entry points: ``parse``, ``parse_equation`` and their shared driver ``_read``.
+
+``_read`` checks the text, dispatches to the plain or LaTeX front end, validates the
+results, and makes sure only ParseError escapes.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symderiv.errors import ParseError
+from symderiv.parsing.checks import _check_text, is_latex
+from symderiv.parsing.failures import _first_line
+from symderiv.parsing.latex import _parse_latex
+from symderiv.parsing.plain import _parse_plain
+from symderiv.parsing.validate import _validate
+
+
+def _read(text: str, latex: bool | None, *, equation: bool) -> list[sp.Expr]:
+    """Shared driver: checks, dispatch, and the promise that only ParseError escapes."""
+    _check_text(text)
+    use_latex = is_latex(text) if latex is None else latex
+    try:
+        if use_latex:
+            results = _parse_latex(text, equation=equation)
+        else:
+            results = _parse_plain(text, equation=equation)
+        return [_validate(result, text) for result in results]
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError("expression is nested too deeply", text, None) from None
+    except Exception as exc:  # last line of defence: never leak another exception type
+        raise ParseError(
+            f"could not read the expression ({type(exc).__name__}: {_first_line(exc)})",
+            text,
+            None,
+        ) from exc
+
+
+def parse(text: str, *, latex: bool | None = None) -> sp.Expr:
+    r"""Parse one expression typed as plain text or LaTeX into a SymPy expression.
+
+    ``latex=None`` auto-detects (see :func:`is_latex`); True/False force a syntax. A
+    top-level ``=`` is accepted only after an answer label such as ``f'(x) =`` or
+    ``y =``, which is dropped. Raises :class:`ParseError` (with ``position``) on any
+    problem.
+
+    >>> parse("3 sin x cos x")
+    3*sin(x)*cos(x)
+    >>> parse(r"\sin^2 x + \log x")
+    log(x) + sin(x)**2
+    """
+    return _read(text, latex, equation=False)[0]
+
+
+def parse_equation(text: str, *, latex: bool | None = None) -> tuple[sp.Expr, sp.Expr]:
+    """Parse ``lhs = rhs`` (e.g. an implicit curve ``x^2 + y^2 = 1``) into two expressions.
+
+    >>> parse_equation("x y = 1")
+    (x*y, 1)
+    """
+    left, right = _read(text, latex, equation=True)
+    return left, right

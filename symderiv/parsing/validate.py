@@ -1,0 +1,57 @@
+"""The final allow-list check on every parsed expression.
+
+Only Add, Mul, Pow, rational numbers, pi, E, I, symbols, the allowed functions (plus
+re/im/arg/conjugate, which SymPy's own evaluation can introduce), f/g/h applications and
+Derivative pass; zoo, nan and infinities are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symderiv.parsing.failures import _error
+from symderiv.parsing.names import _FUNCS, _UNDEFINED_FUNCTIONS
+
+# Classes our function table builds (sqrt, cbrt, log2 build Pow/Mul, checked anyway).
+_ALLOWED_FUNCTION_TYPES: tuple[type, ...] = tuple(
+    {type(spec.build(sp.Symbol("x"))) for spec in _FUNCS.values()} - {sp.Pow, sp.Mul}
+)
+# Functions no syntax produces but SymPy's own evaluation of allowed ones can, e.g.
+# Abs(exp(x)) -> exp(re(x)) and Abs(x**y) -> ... arg(x) ...
+_EVALUATION_FUNCTION_TYPES = (sp.re, sp.im, sp.arg, sp.conjugate)
+_UNDEFINED_VALUES = frozenset({sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity})
+
+
+def _allowed_node(node: sp.Basic, parent: sp.Basic | None) -> bool:
+    """True for the node types a parsed expression may contain."""
+    if isinstance(node, sp.Add | sp.Mul | sp.Pow | sp.Symbol | sp.Rational | sp.Derivative):
+        return True
+    if node is sp.pi or node is sp.E or node is sp.I:
+        return True
+    if isinstance(node, _ALLOWED_FUNCTION_TYPES + _EVALUATION_FUNCTION_TYPES):
+        return True
+    if isinstance(node, AppliedUndef):
+        return node.func.__name__ in _UNDEFINED_FUNCTIONS
+    return isinstance(node, sp.Tuple) and isinstance(parent, sp.Derivative)
+
+
+def _validate(expr: Any, text: str) -> sp.Expr:
+    """Walk the result and refuse anything outside the allow-list (or undefined values)."""
+    if not isinstance(expr, sp.Expr):
+        _error(f"not an expression: {type(expr).__name__}", text, None)
+    stack: list[tuple[sp.Basic, sp.Basic | None]] = [(expr, None)]
+    while stack:
+        node, parent = stack.pop()
+        if node in _UNDEFINED_VALUES:
+            _error(
+                "the expression is undefined (division by zero, log(0), tan(pi/2), ...)",
+                text,
+                None,
+            )
+        if not _allowed_node(node, parent):
+            _error(f"unsupported construct: {type(node).__name__}", text, None)
+        stack.extend((arg, node) for arg in node.args)
+    return expr
