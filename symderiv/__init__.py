@@ -15,6 +15,7 @@ from symderiv.functions import relu, sigmoid, softplus
 from symderiv.parsing import parse
 from symderiv.rulebook import Rule, RuleBook, load_rulebook
 from symderiv.steps import Derivation, Step, Verification
+from symderiv.worksheet import Worksheet, worksheet
 
 __version__ = "0.1.0"
 
@@ -32,6 +33,7 @@ __all__ = [
     "Step",
     "SymderivError",
     "Verification",
+    "Worksheet",
     "__version__",
     "backprop",
     "derive",
@@ -40,4 +42,5 @@ __all__ = [
     "relu",
     "sigmoid",
     "softplus",
+    "worksheet",
 ]

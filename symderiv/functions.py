@@ -17,6 +17,11 @@ from __future__ import annotations
 import sympy as sp
 
 
+def _with_power(text: str, exp: str | None) -> str:
+    """LaTeX of f(u), raised to ``exp`` when SymPy prints a power of it (σ(u)²)."""
+    return text if exp is None else "%s^{%s}" % (text, exp)
+
+
 class sigmoid(sp.Function):
     """The logistic sigmoid σ(x) = 1 / (1 + e^(−x))."""
 
@@ -40,8 +45,8 @@ class sigmoid(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _with_power(r"\sigma\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
 class softplus(sp.Function):
@@ -69,8 +74,9 @@ class softplus(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        text = r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+        return _with_power(text, exp)
 
 
 class relu(sp.Function):
@@ -99,8 +105,9 @@ class relu(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        text = r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+        return _with_power(text, exp)
 
 
 #: Our functions by the names users type.

@@ -1,0 +1,339 @@
+"""Worksheet specs: TOML (or a dict) read into frozen dataclasses, with errors naming the line.
+
+A spec has a title, course, date, instructions, language, default points, and sections of
+problems. A problem is explicit (``function = "x^2 sin(x)"``) or drawn from a bank
+(``bank = "chain-rule"``, ``count = 5``, ``difficulty = 2``)::
+
+    title = "Chain rule"
+    [[sections]]
+    title = "Warm-up"
+    [[sections.problems]]
+    function = "sin(x^2)"
+    points = 4
+    [[sections.problems]]
+    bank = "chain-rule"
+    count = 3
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from symderiv.errors import SymderivError
+
+LANGUAGES = ("en", "ko")
+#: Kinds a problem may have; "partial" is a derivative with respect to one of several variables.
+KINDS = ("derivative", "partial")
+MAX_COUNT = 50
+MAX_ORDER = 4
+
+
+class WorksheetError(SymderivError, ValueError):
+    """A worksheet spec that cannot be used; ``line`` is its 1-based TOML line when known."""
+
+    def __init__(self, message: str, line: int | None = None, source: str | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.source = source
+        where = ""
+        if line is not None:
+            where = f"{source}:{line}: " if source else f"line {line}: "
+        elif source:
+            where = f"{source}: "
+        super().__init__(f"{where}{message}")
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """One entry of a section: an explicit function or a draw of ``count`` from a bank."""
+
+    kind: str = "derivative"
+    function: str | None = None
+    var: str | None = None
+    order: int = 1
+    bank: str | None = None
+    count: int = 1
+    difficulty: int = 1
+    points: int = 5
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A titled group of problems."""
+
+    title: str = ""
+    instructions: str = ""
+    problems: tuple[ProblemSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A whole worksheet spec."""
+
+    title: str = "Worksheet"
+    course: str = ""
+    date: str = ""
+    instructions: str = ""
+    language: str = "en"
+    sections: tuple[SectionSpec, ...] = ()
+    source: str | None = None
+
+    @property
+    def entries(self) -> tuple[ProblemSpec, ...]:
+        return tuple(p for s in self.sections for p in s.problems)
+
+
+class _Lines:
+    """Finds the TOML line of a key (optionally with a value) in the raw text."""
+
+    def __init__(self, text: str | None) -> None:
+        self.lines = text.splitlines() if text else []
+
+    def find(self, key: str, value: Any = None, after: int = 0) -> int | None:
+        if not self.lines:
+            return None
+        pattern = re.compile(r"(^|[\s{,])%s\s*=" % re.escape(key))
+        shown = (
+            None
+            if value is None
+            else (str(value).lower() if isinstance(value, bool) else str(value))
+        )
+        fallback = None
+        for index in range(max(after - 1, 0), len(self.lines)):
+            line = self.lines[index]
+            if pattern.search(line):
+                if shown is None or shown in line:
+                    return index + 1
+                fallback = fallback or index + 1
+        return fallback if fallback else (self.find(key, value) if after else None)
+
+    def header(self, name: str, occurrence: int) -> int | None:
+        """The line of the ``occurrence``-th (0-based) ``[[name]]`` header."""
+        seen = -1
+        for index, line in enumerate(self.lines):
+            if line.strip().startswith(f"[[{name}]]"):
+                seen += 1
+                if seen == occurrence:
+                    return index + 1
+        return None
+
+
+def _read_source(
+    spec: str | Path | Mapping[str, Any],
+) -> tuple[dict[str, Any], str | None, str | None]:
+    """(data, raw text or None, source name or None)."""
+    if isinstance(spec, Mapping):
+        return dict(spec), None, None
+    if isinstance(spec, Path) or ("\n" not in spec and spec.endswith(".toml")):
+        path = Path(spec)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise WorksheetError(f"cannot read the spec: {reason}", source=str(path)) from None
+        source: str | None = str(path)
+    else:
+        text, source = spec, None
+    try:
+        return tomllib.loads(text), text, source
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise WorksheetError(
+            f"not valid TOML: {exc}", int(match.group(1)) if match else None, source
+        ) from None
+
+
+def load_spec(spec: str | Path | Mapping[str, Any] | Spec) -> Spec:
+    """Read a spec from a path, TOML text or a dict; raise :class:`WorksheetError` if wrong."""
+    if isinstance(spec, Spec):
+        return spec
+    data, text, source = _read_source(spec)
+    return _Reader(_Lines(text), source).spec(data)
+
+
+class _Reader:
+    def __init__(self, lines: _Lines, source: str | None) -> None:
+        self.lines = lines
+        self.source = source
+
+    def fail(self, message: str, key: str | None = None, value: Any = None, after: int = 0) -> None:
+        line = self.lines.find(key, value, after) if key else None
+        raise WorksheetError(message, line or (after or None), self.source)
+
+    def text(self, table: Mapping[str, Any], key: str, default: str, after: int = 0) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            self.fail(f"{key!r} must be a string, got {value!r}", key, None, after)
+        return value
+
+    def integer(
+        self, table: Mapping[str, Any], key: str, default: int, low: int, high: int, after: int = 0
+    ) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(
+                f"{key!r} must be a whole number from {low} to {high}, got {value!r}",
+                key,
+                value,
+                after,
+            )
+        return value
+
+    def spec(self, data: dict[str, Any]) -> Spec:
+        known = {"title", "course", "date", "instructions", "language", "points", "sections"}
+        for key in data:
+            if key not in known:
+                self.fail(f"unknown key {key!r} (expected one of {', '.join(sorted(known))})", key)
+        language = self.text(data, "language", "en")
+        if language not in LANGUAGES:
+            self.fail(
+                f"language must be one of {', '.join(LANGUAGES)}, got {language!r}", "language"
+            )
+        points = self.integer(data, "points", 5, 0, 1000)
+        sections = data.get("sections")
+        if not isinstance(sections, list) or not sections:
+            self.fail("the spec needs at least one [[sections]] table with problems", "sections")
+        return Spec(
+            title=self.text(data, "title", "Worksheet"),
+            course=self.text(data, "course", ""),
+            date=str(data.get("date", "")),
+            instructions=self.text(data, "instructions", ""),
+            language=language,
+            sections=tuple(self.section(s, i, points) for i, s in enumerate(sections)),
+            source=self.source,
+        )
+
+    def section(self, table: Any, index: int, points: int) -> SectionSpec:
+        start = self.lines.header("sections", index) or 0
+        if not isinstance(table, Mapping):
+            self.fail(f"section {index + 1} must be a table", "sections")
+        problems = table.get("problems")
+        if not isinstance(problems, list) or not problems:
+            raise WorksheetError(
+                f"section {index + 1} has no problems (add [[sections.problems]] tables)",
+                start or None,
+                self.source,
+            )
+        for key in table:
+            if key not in ("title", "instructions", "problems", "points"):
+                self.fail(f"unknown key {key!r} in section {index + 1}", key, None, start)
+        points = self.integer(table, "points", points, 0, 1000, start)
+        return SectionSpec(
+            title=self.text(table, "title", "", start),
+            instructions=self.text(table, "instructions", "", start),
+            problems=tuple(
+                self.problem(p, index, j, points, start) for j, p in enumerate(problems)
+            ),
+        )
+
+    def problem(self, table: Any, section: int, index: int, points: int, start: int) -> ProblemSpec:
+        # The problem's own header: the index-th [[sections.problems]] after the section's.
+        line = self._problem_line(start, index)
+        where = f"problem {index + 1} of section {section + 1}"
+        if not isinstance(table, Mapping):
+            raise WorksheetError(f"{where} must be a table", line, self.source)
+        from symderiv.worksheet.banks import BANKS
+
+        known = {"kind", "function", "var", "order", "bank", "count", "difficulty", "points"}
+        for key in table:
+            if key not in known:
+                self.fail(
+                    f"unknown key {key!r} in {where} (expected one of {', '.join(sorted(known))})",
+                    key,
+                    None,
+                    line,
+                )
+        has_function, has_bank = "function" in table, "bank" in table
+        if has_function == has_bank:
+            raise WorksheetError(
+                f"{where} needs exactly one of 'function' or 'bank'", line, self.source
+            )
+        pts = self.integer(table, "points", points, 0, 1000, line)
+        if has_bank:
+            bank = table["bank"]
+            if bank not in BANKS:
+                self.fail(
+                    f"unknown bank {bank!r} (available: {', '.join(BANKS)})", "bank", bank, line
+                )
+            for key in ("function", "var", "order", "kind"):
+                if key in table:
+                    self.fail(f"{key!r} does not apply to a bank problem", key, None, line)
+            return ProblemSpec(
+                kind=BANKS[bank].kind,
+                bank=bank,
+                count=self.integer(table, "count", 1, 1, MAX_COUNT, line),
+                difficulty=self.integer(table, "difficulty", 1, 1, 3, line),
+                points=pts,
+                line=self.lines.find("bank", bank, line) or line,
+            )
+        kind = self.text(table, "kind", "derivative", line)
+        if kind not in KINDS:
+            self.fail(f"unknown kind {kind!r} (available: {', '.join(KINDS)})", "kind", kind, line)
+        function = self.text(table, "function", "", line)
+        fline = self.lines.find("function", function, line) or line
+        var = table.get("var")
+        if var is not None and (not isinstance(var, str) or not var.strip()):
+            self.fail(f"'var' must be a variable name, got {var!r}", "var", None, line)
+        order = self.integer(table, "order", 1, 1, MAX_ORDER, line)
+        for key in ("count", "difficulty"):
+            if key in table:
+                self.fail(f"{key!r} applies only to bank problems", key, None, line)
+        vline = self.lines.find("var", var, line) if var is not None else None
+        _check_function(function, var, kind, fline, self.source, vline or fline)
+        return ProblemSpec(
+            kind=kind, function=function, var=var, order=order, points=pts, line=fline
+        )
+
+    def _problem_line(self, start: int, index: int) -> int | None:
+        lines = self.lines.lines
+        seen = -1
+        for number in range(start, len(lines)):
+            stripped = lines[number].strip()
+            if stripped.startswith("[[sections]]"):
+                break
+            if stripped.startswith("[[sections.problems]]"):
+                seen += 1
+                if seen == index:
+                    return number + 1
+        return start or None
+
+
+def _check_function(
+    function: str,
+    var: str | None,
+    kind: str,
+    line: int | None,
+    source: str | None,
+    var_line: int | None = None,
+) -> None:
+    """Parse the function now, so a typo is reported with its TOML line."""
+    from symderiv.parsing import parse
+
+    if not function.strip():
+        raise WorksheetError("'function' is empty", line, source)
+    try:
+        expr = parse(function)
+    except SymderivError as exc:
+        raise WorksheetError(f"bad function {function!r}: {exc}", line, source) from None
+    names = sorted(str(s) for s in expr.free_symbols)
+    if var is not None and var not in names and names:
+        raise WorksheetError(f"variable {var!r} does not occur in {function!r}", var_line, source)
+    if var is None and len(names) > 1:
+        raise WorksheetError(
+            f'{function!r} has several variables ({", ".join(names)}): say which with var = "..."',
+            line,
+            source,
+        )
+    if kind == "partial" and len(names) < 2:
+        raise WorksheetError(
+            f"a partial derivative needs several variables; {function!r} "
+            'has fewer (use kind = "derivative")',
+            line,
+            source,
+        )
