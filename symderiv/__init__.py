@@ -14,7 +14,9 @@ from symderiv.errors import DerivationError, ParseError, SymderivError
 from symderiv.functions import relu, sigmoid, softplus
 from symderiv.parsing import parse
 from symderiv.rulebook import Rule, RuleBook, load_rulebook
+from symderiv.series import SeriesError
 from symderiv.steps import Derivation, Step, Verification
+from symderiv.taylor import ErrorRow, ErrorTable, Taylor, taylor
 from symderiv.worksheet import Worksheet, worksheet
 
 __version__ = "0.1.0"
@@ -26,12 +28,16 @@ __all__ = [
     "Derivation",
     "DerivationError",
     "Edge",
+    "ErrorRow",
+    "ErrorTable",
     "Node",
     "ParseError",
     "Rule",
     "RuleBook",
+    "SeriesError",
     "Step",
     "SymderivError",
+    "Taylor",
     "Verification",
     "Worksheet",
     "__version__",
@@ -42,5 +48,6 @@ __all__ = [
     "relu",
     "sigmoid",
     "softplus",
+    "taylor",
     "worksheet",
 ]

@@ -1,0 +1,116 @@
+"""The ``symderiv taylor`` command: a Taylor polynomial, its derivative table and checks.
+
+``cli.build_parser()`` calls :func:`add_commands` with its subparsers object. Bad input is
+raised as :class:`~symderiv.errors.SymderivError` (exit code 2 via ``cli.main``); the
+command returns 0, or 1 when the numeric check failed.
+
+    symderiv taylor "sin(x)" --order 3 --table 0.1,0.5,1,2
+    symderiv taylor "ln(x)" --at 1 --order 4 --lang ko
+    symderiv taylor "exp(x) sin(y)" --vars x,y --at x=0,y=0 --order 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from symderiv.errors import DerivationError
+from symderiv.i18n import LANGUAGES
+from symderiv.taylor import Taylor, taylor
+
+# The exit codes of symderiv.cli (not imported: cli imports this module).
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+
+FORMATS = ("text", "latex", "markdown", "json")
+
+
+def _point(text: str | None, several: bool) -> Any:
+    """``--at``: one value (``1/2``) or ``x=1,y=2`` / ``1,2`` for several variables."""
+    if text is None:
+        return 0
+    if "=" not in text:
+        if several:
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return text.strip()
+    point: dict[str, str] = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise DerivationError(f"--at wants name=value items, e.g. x=1,y=2; got {item!r}")
+        point[name.strip()] = value.strip()
+    return point
+
+
+def _steps(text: str) -> list[str]:
+    steps = [item.strip() for item in text.split(",") if item.strip()]
+    if not steps:
+        raise DerivationError("--table wants steps separated by commas, e.g. 0.1,0.5,1,2")
+    return steps
+
+
+def _render(result: Any, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    if fmt == "latex":
+        return result.to_latex(lang=lang)
+    if fmt == "markdown":
+        return result.to_markdown(lang=lang)
+    return result.to_text(lang=lang)
+
+
+def cmd_taylor(args: argparse.Namespace) -> int:
+    text = sys.stdin.read().strip() if args.expr == "-" else args.expr
+    names = [v.strip() for v in args.vars.split(",") if v.strip()] if args.vars else None
+    several = bool(names and len(names) > 1)
+    at = _point(args.at, several)
+    if isinstance(at, dict) and names is None and len(at) > 1:
+        names = list(at)
+    var = None
+    if names and len(names) == 1:
+        var, names = names[0], None
+    elif isinstance(at, dict) and len(at) == 1 and names is None:
+        var = next(iter(at))
+    result: Taylor = taylor(
+        text, var, at, args.order, vars=names, detail=args.detail, verify=not args.no_verify
+    )
+    table = result.error_table(_steps(args.table)) if args.table else None
+    if args.format == "json":
+        data = result.to_dict()
+        if table is not None:
+            data["error_table"] = table.to_dict()
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(_render(result, args.format, args.lang))
+        if table is not None:
+            print()
+            print(_render(table, args.format, args.lang))
+    return EXIT_CHECK_FAILED if result.verification.ok is False else EXIT_OK
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``taylor`` to the subparsers object of the ``symderiv`` parser."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "taylor",
+        help="Taylor polynomial with derivative table, error table and measured order",
+        description=(
+            "The Taylor polynomial of a function about a point: the derivatives worked step "
+            "by step, the coefficients f^(k)(a)/k!, the polynomial in powers of (x - a), and "
+            "a numeric check of its order of accuracy."
+        ),
+    )
+    parser.add_argument("expr", help='the function, e.g. "sin(x)" or LaTeX; - reads stdin')
+    parser.add_argument(
+        "--at", help="expansion point: 0 (default), 1/2, pi/4; several variables: x=1,y=2"
+    )
+    parser.add_argument("--order", type=int, default=2, help="degree of the polynomial (default 2)")
+    parser.add_argument("--table", help="steps h for an error table, e.g. 0.1,0.5,1,2")
+    parser.add_argument("--vars", help="the variables, comma separated (e.g. x,y)")
+    parser.add_argument("--detail", choices=("brief", "normal", "full"), default="normal")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    parser.add_argument("--no-verify", action="store_true", help="skip the numeric checks")
+    parser.set_defaults(run=cmd_taylor)
