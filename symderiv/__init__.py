@@ -12,6 +12,7 @@ from symderiv.backprop import AdjointStep, Backprop, Contribution, Edge, Node, b
 from symderiv.engine import derive
 from symderiv.errors import DerivationError, ParseError, SymderivError
 from symderiv.functions import relu, sigmoid, softplus
+from symderiv.grading import Policy, Problem, Verdict, grade, grade_steps
 from symderiv.parsing import parse
 from symderiv.rulebook import Rule, RuleBook, load_rulebook
 from symderiv.series import SeriesError
@@ -32,17 +33,22 @@ __all__ = [
     "ErrorTable",
     "Node",
     "ParseError",
+    "Policy",
+    "Problem",
     "Rule",
     "RuleBook",
     "SeriesError",
     "Step",
     "SymderivError",
     "Taylor",
+    "Verdict",
     "Verification",
     "Worksheet",
     "__version__",
     "backprop",
     "derive",
+    "grade",
+    "grade_steps",
     "load_rulebook",
     "parse",
     "relu",
