@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symderiv.cli as cli
-from symderiv.cli_grading import add_commands
 from symderiv.grading import GradingPool, Policy, Problem, ProblemError, grade, grade_steps
 from symderiv.grading.answers import read_answer
 from symderiv.grading.malrules import load_malrules, slips
@@ -232,16 +231,7 @@ def test_pool_timeout_recycles_and_threads() -> None:
         assert out == ["correct"] * 4
 
 
-_ORIGINAL_BUILD = cli.build_parser
-
-
 def _main_with_grading(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> int:
-    def build() -> object:
-        parser = _ORIGINAL_BUILD()
-        add_commands(parser._subparsers._group_actions[0])  # type: ignore[union-attr]
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build)
     return cli.main(argv)
 
 
