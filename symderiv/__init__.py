@@ -9,10 +9,23 @@ True
 """
 
 from symderiv.backprop import AdjointStep, Backprop, Contribution, Edge, Node, backprop
+from symderiv.critical import CriticalPoint, CriticalPoints, critical_points
 from symderiv.engine import derive
 from symderiv.errors import DerivationError, ParseError, SymderivError
 from symderiv.functions import relu, sigmoid, softplus
 from symderiv.grading import Policy, Problem, Verdict, grade, grade_steps
+from symderiv.implicit import ImplicitDerivative, ImplicitStep, implicit
+from symderiv.multivariate import (
+    Classification,
+    Gradient,
+    Hessian,
+    Jacobian,
+    MixedPartials,
+    ParameterCase,
+    gradient,
+    hessian,
+    jacobian,
+)
 from symderiv.parsing import parse
 from symderiv.rulebook import Rule, RuleBook, load_rulebook
 from symderiv.series import SeriesError
@@ -25,13 +38,23 @@ __version__ = "0.1.0"
 __all__ = [
     "AdjointStep",
     "Backprop",
+    "Classification",
     "Contribution",
+    "CriticalPoint",
+    "CriticalPoints",
     "Derivation",
     "DerivationError",
     "Edge",
     "ErrorRow",
     "ErrorTable",
+    "Gradient",
+    "Hessian",
+    "ImplicitDerivative",
+    "ImplicitStep",
+    "Jacobian",
+    "MixedPartials",
     "Node",
+    "ParameterCase",
     "ParseError",
     "Policy",
     "Problem",
@@ -46,9 +69,14 @@ __all__ = [
     "Worksheet",
     "__version__",
     "backprop",
+    "critical_points",
     "derive",
     "grade",
     "grade_steps",
+    "gradient",
+    "hessian",
+    "implicit",
+    "jacobian",
     "load_rulebook",
     "parse",
     "relu",

@@ -20,6 +20,7 @@ from rich.console import Console
 import symderiv as sd
 from symderiv.cli_backprop import add_commands as add_backprop_commands
 from symderiv.cli_grading import add_commands as add_grading_commands
+from symderiv.cli_multivariate import add_commands as add_multivariate_commands
 from symderiv.cli_taylor import add_commands as add_taylor_commands
 from symderiv.cli_worksheet import add_commands as add_worksheet_commands
 from symderiv.engine import DETAIL_LEVELS
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--lang", choices=LANGUAGES, default="en")
     rules.set_defaults(run=cmd_rules)
 
+    add_multivariate_commands(commands)
     add_backprop_commands(commands)
     add_taylor_commands(commands)
     add_grading_commands(commands)
