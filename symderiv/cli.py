@@ -12,13 +12,21 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
 
 import symderiv as sd
 from symderiv.cli_backprop import add_commands as add_backprop_commands
+from symderiv.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    add_output_options,
+    exit_code_for,
+    read_expression,
+    render,
+)
 from symderiv.cli_grading import add_commands as add_grading_commands
 from symderiv.cli_multivariate import add_commands as add_multivariate_commands
 from symderiv.cli_taylor import add_commands as add_taylor_commands
@@ -26,7 +34,6 @@ from symderiv.cli_worksheet import add_commands as add_worksheet_commands
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.i18n import LANGUAGES
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
 DEFAULT_TIMEOUT = 60.0
 
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,34 +62,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _read_expression(text: str) -> str:
-    return sys.stdin.read().strip() if text == "-" else text
-
-
-def _render(result: Any, fmt: str, lang: str) -> str:
-    if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
-    if fmt == "latex":
-        return result.to_latex(lang=lang)
-    if fmt == "markdown":
-        return result.to_markdown(lang=lang)
-    return result.to_text(lang=lang)
-
-
-def _exit_code_for(result: Any) -> int:
-    return EXIT_CHECK_FAILED if result.verification.ok is False else EXIT_OK
-
-
 def cmd_diff(args: argparse.Namespace) -> int:
     derivation = sd.derive(
-        _read_expression(args.expr),
+        read_expression(args.expr),
         args.wrt,
         args.order,
         detail=args.detail,
         verify=not args.no_verify,
     )
-    print(_render(derivation, args.format, args.lang))
-    return _exit_code_for(derivation)
+    print(render(derivation, args.format, args.lang))
+    return exit_code_for(derivation)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -109,16 +98,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=("text", "latex", "markdown", "json"),
-        default="text",
-        help="output format (default: text)",
-    )
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symderiv",
@@ -139,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--order", type=int, default=1, help="order of the derivative")
     diff.add_argument("--detail", choices=DETAIL_LEVELS, default="normal")
     diff.add_argument("--no-verify", action="store_true", help="skip the numeric check")
-    _add_output_options(diff)
+    add_output_options(diff)
     diff.set_defaults(run=cmd_diff)
 
     rules = commands.add_parser("rules", help="list the rule book")

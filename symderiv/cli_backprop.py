@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from symderiv.backprop import backprop
+from symderiv.cli_common import exit_code_for, read_expression
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
-
-# The exit codes of symderiv.cli (not imported: cli imports this module).
-EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 FORMATS = ("text", "markdown", "mermaid", "dot", "latex", "json")
 
@@ -51,7 +48,7 @@ def _definitions(items: list[str] | None) -> dict[str, str]:
 
 
 def cmd_backprop(args: argparse.Namespace) -> int:
-    text = sys.stdin.read().strip() if args.expr == "-" else args.expr
+    text = read_expression(args.expr)
     at: dict[str, Any] | None = dict(_pairs(args.at, "--at")) if args.at else None
     result = backprop(
         text,
@@ -74,7 +71,7 @@ def cmd_backprop(args: argparse.Namespace) -> int:
     else:
         output = result.to_text(lang=args.lang)
     print(output)
-    return EXIT_CHECK_FAILED if result.verification.ok is False else EXIT_OK
+    return exit_code_for(result)
 
 
 def add_commands(commands: Any) -> None:

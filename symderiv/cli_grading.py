@@ -17,9 +17,11 @@ from typing import Any
 
 from rich.console import Console
 
+from symderiv.cli_common import EXIT_BAD_INPUT as EXIT_INVALID
+from symderiv.cli_common import EXIT_CHECK_FAILED as EXIT_INCORRECT
+from symderiv.cli_common import EXIT_OK, EXIT_TIMEOUT, read_expression
 from symderiv.i18n import LANGUAGES
 
-EXIT_OK, EXIT_INCORRECT, EXIT_INVALID, EXIT_TIMEOUT = 0, 1, 2, 3
 DEFAULT_ANSWER_TIMEOUT = 10.0
 
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -74,7 +76,7 @@ def _check_text(verdict: Any) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     from symderiv.grading import grade
 
-    expr = sys.stdin.read().strip() if args.expr == "-" else args.expr
+    expr = read_expression(args.expr)
     problem: dict[str, Any] = {"kind": "derivative", "function": expr, "order": args.order}
     if args.var:
         problem["var"] = args.var

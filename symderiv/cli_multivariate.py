@@ -1,10 +1,9 @@
 """Subcommands grad, jacobian, hessian, critical and implicit for the ``symderiv`` CLI.
 
-``symderiv.cli.build_parser`` calls :func:`add_commands` with its subparsers object. The
-shared helpers of ``symderiv.cli`` (``_render``, ``_add_output_options``, exit codes) are
-imported when a command runs, so the two modules do not import each other at load time.
-Output formats, languages and exit codes are those of ``diff``: 0 success, 1 a numeric
-check failed, 2 bad input, 3 time limit.
+``symderiv.cli.build_parser`` calls :func:`add_commands` with its subparsers object; the
+helpers every command shares come from ``symderiv.cli_common``. Output formats,
+languages and exit codes are those of ``diff``: 0 success, 1 a numeric check failed,
+2 bad input, 3 time limit.
 """
 
 from __future__ import annotations
@@ -15,6 +14,14 @@ from typing import Any
 
 import sympy as sp
 
+from symderiv.cli_common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    add_output_options,
+    exit_code_for,
+    read_expression,
+    render,
+)
 from symderiv.critical import DEFAULT_TIME_BUDGET, critical_points
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.errors import DerivationError
@@ -28,12 +35,6 @@ from symderiv.multivariate import (
 )
 from symderiv.render.json import expression_dict
 from symderiv.render.printers import latex_str, unicode_str
-
-
-def _cli() -> Any:
-    from symderiv import cli
-
-    return cli
 
 
 def parse_point(text: str) -> dict[str, str]:
@@ -66,105 +67,120 @@ def _point_label(point: dict[sp.Symbol, sp.Expr], fmt: str) -> str:
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
-    cli = _cli()
-    g = gradient(cli._read_expression(args.expr), args.vars, detail=args.detail,
-                 verify=not args.no_verify)
+    g = gradient(
+        read_expression(args.expr), args.vars, detail=args.detail, verify=not args.no_verify
+    )
     if args.at is None:
-        print(cli._render(g, args.format, args.lang))
-        return cli._exit_code_for(g)
+        print(render(g, args.format, args.lang))
+        return exit_code_for(g)
     point = point_values(parse_point(args.at), g.vars, g.params)
     values = g.at(point)
     if args.format == "json":
         data = g.to_dict()
-        data["at"] = {"point": {str(k): expression_dict(v) for k, v in point.items()},
-                      "value": [expression_dict(v) for v in values]}
+        data["at"] = {
+            "point": {str(k): expression_dict(v) for k, v in point.items()},
+            "value": [expression_dict(v) for v in values],
+        }
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(cli._render(g, args.format, args.lang))
+        print(render(g, args.format, args.lang))
         label = _point_label(point, args.format)
         name = r"\nabla f" if args.format != "text" else "∇f"
         print(_vector_line(f"{name}({label})", values, args.format))
-    return cli._exit_code_for(g)
+    return exit_code_for(g)
 
 
 def cmd_jacobian(args: argparse.Namespace) -> int:
-    cli = _cli()
-    exprs = [cli._read_expression(e) for e in args.exprs]
+    exprs = [read_expression(e) for e in args.exprs]
     j = jacobian(exprs, args.vars, detail=args.detail, verify=not args.no_verify)
     if args.at is None:
-        print(cli._render(j, args.format, args.lang))
-        return cli._exit_code_for(j)
+        print(render(j, args.format, args.lang))
+        return exit_code_for(j)
     point = point_values(parse_point(args.at), j.vars, j.params)
     matrix = j.at(point)
     if args.format == "json":
         data = j.to_dict()
         data["at"] = {
             "point": {str(k): expression_dict(v) for k, v in point.items()},
-            "value": [[expression_dict(matrix[i, k]) for k in range(matrix.cols)]
-                      for i in range(matrix.rows)],
+            "value": [
+                [expression_dict(matrix[i, k]) for k in range(matrix.cols)]
+                for i in range(matrix.rows)
+            ],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from symderiv.render.multivariate import matrix_latex, matrix_text
 
-        print(cli._render(j, args.format, args.lang))
+        print(render(j, args.format, args.lang))
         label = _point_label(point, args.format)
         if args.format == "text":
             print(f"J({label}) =")
             print("\n".join(matrix_text(matrix)))
         else:
             print(f"$$J({label}) = {matrix_latex(matrix)}$$")
-    return cli._exit_code_for(j)
+    return exit_code_for(j)
 
 
 def cmd_hessian(args: argparse.Namespace) -> int:
-    cli = _cli()
-    h = hessian(cli._read_expression(args.expr), args.vars, detail=args.detail,
-                verify=not args.no_verify)
+    h = hessian(
+        read_expression(args.expr), args.vars, detail=args.detail, verify=not args.no_verify
+    )
     if args.at is None:
-        print(cli._render(h, args.format, args.lang))
-        return cli._exit_code_for(h)
-    c = h.classify(parse_point(args.at), higher_order=not args.no_higher_order,
-                   require_critical=False)
+        print(render(h, args.format, args.lang))
+        return exit_code_for(h)
+    c = h.classify(
+        parse_point(args.at), higher_order=not args.no_higher_order, require_critical=False
+    )
     if args.format == "json":
-        data = {"schema": "symderiv.hessian_at/1", "hessian": h.to_dict(),
-                "classification": c.to_dict()}
+        data = {
+            "schema": "symderiv.hessian_at/1",
+            "hessian": h.to_dict(),
+            "classification": c.to_dict(),
+        }
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(cli._render(h, args.format, args.lang))
+        print(render(h, args.format, args.lang))
         print()
-        print(cli._render(c, args.format, args.lang))
+        print(render(c, args.format, args.lang))
     verdict = combine_verifications([h.verification, c.verification])
-    return cli.EXIT_CHECK_FAILED if verdict.ok is False else cli.EXIT_OK
+    return EXIT_CHECK_FAILED if verdict.ok is False else EXIT_OK
 
 
 def cmd_critical(args: argparse.Namespace) -> int:
-    cli = _cli()
     points = critical_points(
-        cli._read_expression(args.expr), args.vars, time_budget=args.budget,
-        numeric=not args.no_numeric, detail=args.detail, verify=not args.no_verify,
+        read_expression(args.expr),
+        args.vars,
+        time_budget=args.budget,
+        numeric=not args.no_numeric,
+        detail=args.detail,
+        verify=not args.no_verify,
     )
-    print(cli._render(points, args.format, args.lang))
-    return cli._exit_code_for(points)
+    print(render(points, args.format, args.lang))
+    return exit_code_for(points)
 
 
 def cmd_implicit(args: argparse.Namespace) -> int:
-    cli = _cli()
-    d = implicit(cli._read_expression(args.equation), y=args.dep, x=args.wrt,
-                 detail=args.detail, verify=not args.no_verify)
-    print(cli._render(d, args.format, args.lang))
-    return cli._exit_code_for(d)
+    d = implicit(
+        read_expression(args.equation),
+        y=args.dep,
+        x=args.wrt,
+        detail=args.detail,
+        verify=not args.no_verify,
+    )
+    print(render(d, args.format, args.lang))
+    return exit_code_for(d)
 
 
 def _common(parser: argparse.ArgumentParser, *, vars: bool = True) -> None:
     if vars:
         parser.add_argument(
-            "--vars", help="the variables in order, e.g. x,y (default: all symbols, "
+            "--vars",
+            help="the variables in order, e.g. x,y (default: all symbols, "
             "natural order x1 < x2 < x10); other symbols are parameters",
         )
     parser.add_argument("--detail", choices=DETAIL_LEVELS, default="normal")
     parser.add_argument("--no-verify", action="store_true", help="skip the numeric check")
-    _cli()._add_output_options(parser)
+    add_output_options(parser)
 
 
 def add_commands(commands: Any) -> None:
@@ -184,18 +200,23 @@ def add_commands(commands: Any) -> None:
     hes = commands.add_parser("hessian", help="Hessian matrix; with --at, classify the point")
     hes.add_argument("expr", help="the function; - reads stdin")
     hes.add_argument("--at", help="classify this point, e.g. x=0,y=0")
-    hes.add_argument("--no-higher-order", action="store_true",
-                     help="stop at the second-derivative test")
+    hes.add_argument(
+        "--no-higher-order", action="store_true", help="stop at the second-derivative test"
+    )
     _common(hes)
     hes.set_defaults(run=cmd_hessian)
 
     crit = commands.add_parser("critical", help="critical points, solved and classified")
     crit.add_argument("expr", help="the function; - reads stdin")
-    crit.add_argument("--budget", type=float, default=DEFAULT_TIME_BUDGET,
-                      help=f"seconds for SymPy's solver (default {DEFAULT_TIME_BUDGET:g}), "
-                      "then a numeric search")
-    crit.add_argument("--no-numeric", action="store_true",
-                      help="no numeric search when the solver fails")
+    crit.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_TIME_BUDGET,
+        help=f"seconds for SymPy's solver (default {DEFAULT_TIME_BUDGET:g}), then a numeric search",
+    )
+    crit.add_argument(
+        "--no-numeric", action="store_true", help="no numeric search when the solver fails"
+    )
     _common(crit)
     crit.set_defaults(run=cmd_critical)
 
@@ -205,4 +226,3 @@ def add_commands(commands: Any) -> None:
     imp.add_argument("--wrt", default="x", help="the independent variable (default x)")
     _common(imp, vars=False)
     imp.set_defaults(run=cmd_implicit)
-

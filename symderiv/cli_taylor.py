@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
+from symderiv.cli_common import exit_code_for, read_expression, render
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
 from symderiv.taylor import Taylor, taylor
-
-# The exit codes of symderiv.cli (not imported: cli imports this module).
-EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 FORMATS = ("text", "latex", "markdown", "json")
 
@@ -52,18 +49,8 @@ def _steps(text: str) -> list[str]:
     return steps
 
 
-def _render(result: Any, fmt: str, lang: str) -> str:
-    if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
-    if fmt == "latex":
-        return result.to_latex(lang=lang)
-    if fmt == "markdown":
-        return result.to_markdown(lang=lang)
-    return result.to_text(lang=lang)
-
-
 def cmd_taylor(args: argparse.Namespace) -> int:
-    text = sys.stdin.read().strip() if args.expr == "-" else args.expr
+    text = read_expression(args.expr)
     names = [v.strip() for v in args.vars.split(",") if v.strip()] if args.vars else None
     several = bool(names and len(names) > 1)
     at = _point(args.at, several)
@@ -84,11 +71,11 @@ def cmd_taylor(args: argparse.Namespace) -> int:
             data["error_table"] = table.to_dict()
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(_render(result, args.format, args.lang))
+        print(render(result, args.format, args.lang))
         if table is not None:
             print()
-            print(_render(table, args.format, args.lang))
-    return EXIT_CHECK_FAILED if result.verification.ok is False else EXIT_OK
+            print(render(table, args.format, args.lang))
+    return exit_code_for(result)
 
 
 def add_commands(commands: Any) -> None:

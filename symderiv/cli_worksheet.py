@@ -18,11 +18,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from symderiv.cli_common import EXIT_CHECK_FAILED, EXIT_OK
 from symderiv.worksheet import worksheet
 from symderiv.worksheet.spec import LANGUAGES, WorksheetError, load_spec
 
-# The exit codes of symderiv.cli (not imported: cli imports this module).
-EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 MAX_VARIANTS = 26
 
 
