@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy as sp
 
@@ -49,7 +49,7 @@ from symderiv.engine import as_expression, derive
 from symderiv.errors import DerivationError, ParseError
 from symderiv.parsing import is_latex, parse
 from symderiv.simplify import tidy
-from symderiv.steps import NOT_VERIFIED, Derivation, Verification
+from symderiv.steps import NOT_VERIFIED, Derivation, Printable, Verification
 from symderiv.verify import verify_partials
 
 __all__ = ["AdjointStep", "Backprop", "Contribution", "Edge", "Node", "backprop"]
@@ -152,7 +152,7 @@ class AdjointStep:
 
 
 @dataclass(frozen=True)
-class Backprop:
+class Backprop(Printable):
     """A computation graph with its forward formulas, local derivatives and adjoints.
 
     ``nodes`` are in topological order (inputs first, the output last); ``steps`` in the
@@ -178,6 +178,9 @@ class Backprop:
     source: str = ""
 
     # -- look-ups -----------------------------------------------------------------------
+
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.graph", "backprop_")
+
     def node(self, name: str) -> Node:
         """The node called ``name``."""
         for node in self.nodes:
@@ -240,44 +243,11 @@ class Backprop:
         return {s.name: values.get(s.name, sp.S.Zero) for s in self.wrt}
 
     # -- printers (render/ sits on a lower floor; imported lazily) ------------------------
-    def to_text(self, lang: str = "en") -> str:
-        from symderiv.render.graph import backprop_to_text
-
-        return backprop_to_text(self, lang=lang)
-
-    def to_markdown(self, lang: str = "en") -> str:
-        from symderiv.render.graph import backprop_to_markdown
-
-        return backprop_to_markdown(self, lang=lang)
-
-    def to_latex(self, lang: str = "en") -> str:
-        from symderiv.render.graph import backprop_to_latex
-
-        return backprop_to_latex(self, lang=lang)
-
     def to_mermaid(self, direction: str = "forward") -> str:
-        from symderiv.render.graph import backprop_to_mermaid
-
-        return backprop_to_mermaid(self, direction=direction)
+        return self._printer("mermaid")(self, direction=direction)
 
     def to_dot(self, direction: str = "forward") -> str:
-        from symderiv.render.graph import backprop_to_dot
-
-        return backprop_to_dot(self, direction=direction)
-
-    def to_dict(self) -> dict[str, Any]:
-        from symderiv.render.graph import backprop_to_dict
-
-        return backprop_to_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def _repr_latex_(self) -> str:
-        return self.to_latex()
-
-    def __str__(self) -> str:
-        return self.to_text()
+        return self._printer("dot")(self, direction=direction)
 
 
 # ----------------------------------------------------------------------------- graph

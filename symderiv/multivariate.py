@@ -40,13 +40,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import mpmath
 import sympy as sp
 from mpmath import mpf
 from sympy.logic.boolalg import SOPform
 
+from symderiv import steps
 from symderiv.engine import as_expression, derive
 from symderiv.errors import DerivationError
 from symderiv.functions import to_elementary
@@ -284,19 +285,25 @@ def check_at_point(
     """
     method = "finite differences at the point (mpmath, {digits} digits)"
     vars = tuple(vars)
-    if f.free_symbols - set(vars) or any(
-        not sp.sympify(v).is_number for v in values.values()
-    ) or any(sp.sympify(c).free_symbols - set(vars) for _, c in claims):
+    if (
+        f.free_symbols - set(vars)
+        or any(not sp.sympify(v).is_number for v in values.values())
+        or any(sp.sympify(c).free_symbols - set(vars) for _, c in claims)
+    ):
         return Verification(
-            ok=None, max_rel_error=None, tolerance=tolerance_for(digits), digits=digits,
+            ok=None,
+            max_rel_error=None,
+            tolerance=tolerance_for(digits),
+            digits=digits,
             method=method.format(digits=digits),
             reason="the point or the function holds symbols without values",
         )
     try:
         fn = numeric_function(to_elementary(f), vars)
     except NumericError as exc:
-        return Verification(ok=None, max_rel_error=None, method=method.format(digits=digits),
-                            reason=str(exc))
+        return Verification(
+            ok=None, max_rel_error=None, method=method.format(digits=digits), reason=str(exc)
+        )
     shown = {str(v): float(sp.N(values[v])) for v in vars}
     worst = mpf(0)
     for run_digits in (digits, 2 * digits):
@@ -304,21 +311,30 @@ def check_at_point(
             worst = _worst_error(fn, vars, values, claims, run_digits)
         except (NumericError, ZeroDivisionError, ValueError, TypeError) as exc:
             return Verification(
-                ok=None, max_rel_error=None, points=(shown,),
-                tolerance=tolerance_for(run_digits), digits=run_digits,
+                ok=None,
+                max_rel_error=None,
+                points=(shown,),
+                tolerance=tolerance_for(run_digits),
+                digits=run_digits,
                 method=method.format(digits=run_digits),
                 reason=f"f cannot be differenced at the point: {exc}",
             )
         if worst <= tolerance_for(run_digits):
             return Verification(
-                ok=True, max_rel_error=float(worst), points=(shown,),
-                tolerance=tolerance_for(run_digits), digits=run_digits,
+                ok=True,
+                max_rel_error=float(worst),
+                points=(shown,),
+                tolerance=tolerance_for(run_digits),
+                digits=run_digits,
                 method=method.format(digits=run_digits),
                 reason=f"all {len(claims)} values agreed at the point",
             )
     return Verification(
-        ok=False, max_rel_error=float(worst), points=(shown,),
-        tolerance=tolerance_for(2 * digits), digits=2 * digits,
+        ok=False,
+        max_rel_error=float(worst),
+        points=(shown,),
+        tolerance=tolerance_for(2 * digits),
+        digits=2 * digits,
         method=method.format(digits=2 * digits),
         reason="a claimed derivative disagrees with finite differences at the point",
     )
@@ -353,37 +369,10 @@ def _worst_error(
 # --------------------------------------------------------------------------- printers
 
 
-class Printable:
-    """The to_text/to_latex/to_markdown/to_dict family, handed to symderiv.render."""
+class Printable(steps.Printable):
+    """Results of this module print through ``symderiv.render.multivariate``."""
 
-    def to_text(self, lang: str = "en") -> str:
-        from symderiv.render.multivariate import to_text
-
-        return to_text(self, lang)
-
-    def to_latex(self, lang: str = "en") -> str:
-        from symderiv.render.multivariate import to_latex
-
-        return to_latex(self, lang)
-
-    def to_markdown(self, lang: str = "en") -> str:
-        from symderiv.render.multivariate import to_markdown
-
-        return to_markdown(self, lang)
-
-    def to_dict(self) -> dict[str, Any]:
-        from symderiv.render.multivariate import to_dict
-
-        return to_dict(self)
-
-    def _repr_latex_(self) -> str:
-        return self.to_latex()
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def __str__(self) -> str:
-        return self.to_text()
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.multivariate", "")
 
 
 # --------------------------------------------------------------------------- gradient
@@ -635,8 +624,9 @@ def hessian(
     grad = gradient(f, xs, detail=detail, verify=verify)
     n = len(xs)
     second = tuple(
-        tuple(derive(grad.partials[i].result, xs[j], detail=detail, verify=verify)
-              for j in range(n))
+        tuple(
+            derive(grad.partials[i].result, xs[j], detail=detail, verify=verify) for j in range(n)
+        )
         for i in range(n)
     )
     rows = [[second[i][j].result for j in range(n)] for i in range(n)]
@@ -926,9 +916,7 @@ def eigenvalues_of(
 
 
 def _leading_minors(matrix: sp.Matrix) -> tuple[sp.Expr, ...]:
-    return tuple(
-        clean(matrix[:k, :k].det(method="berkowitz")) for k in range(1, matrix.rows + 1)
-    )
+    return tuple(clean(matrix[:k, :k].det(method="berkowitz")) for k in range(1, matrix.rows + 1))
 
 
 def classify_at(
@@ -1100,9 +1088,7 @@ def _hessian_reason(definiteness: str, hp: sp.Matrix, n: int) -> Reason:
     return Reason.of(key)
 
 
-def _sylvester_reason(
-    minors: Sequence[sp.Expr], definiteness: str, numeric: bool
-) -> Reason | None:
+def _sylvester_reason(minors: Sequence[sp.Expr], definiteness: str, numeric: bool) -> Reason | None:
     if len(minors) < 2:
         return None
     signs = [sign_of(m, scale=1.0) for m in minors]
@@ -1283,15 +1269,33 @@ def _higher_order(
             if decided is not None:
                 k, coefficient = decided
                 if k % 2:
-                    return "saddle", "higher_derivative", True, None, [
-                        Reason.of("higher_derivative_odd", order=k,
-                                  value=coefficient * sp.factorial(k))
-                    ]
+                    return (
+                        "saddle",
+                        "higher_derivative",
+                        True,
+                        None,
+                        [
+                            Reason.of(
+                                "higher_derivative_odd",
+                                order=k,
+                                value=coefficient * sp.factorial(k),
+                            )
+                        ],
+                    )
                 kind = "minimum" if sign_of(coefficient) > 0 else "maximum"
-                return kind, "higher_derivative", True, None, [
-                    Reason.of(f"higher_derivative_{kind}", order=k,
-                              value=coefficient * sp.factorial(k))
-                ]
+                return (
+                    kind,
+                    "higher_derivative",
+                    True,
+                    None,
+                    [
+                        Reason.of(
+                            f"higher_derivative_{kind}",
+                            order=k,
+                            value=coefficient * sp.factorial(k),
+                        )
+                    ],
+                )
         else:
             if all(e == 0 for e in hp):
                 outcome = _taylor_form_test(f, vars, point, deadline)
@@ -1308,8 +1312,13 @@ def _higher_order(
     return None
 
 
-def _shift(f: sp.Expr, vars: Sequence[sp.Symbol], point: Mapping[sp.Symbol, sp.Expr],
-           direction: Sequence[sp.Expr], t: sp.Symbol) -> sp.Expr:
+def _shift(
+    f: sp.Expr,
+    vars: Sequence[sp.Symbol],
+    point: Mapping[sp.Symbol, sp.Expr],
+    direction: Sequence[sp.Expr],
+    t: sp.Symbol,
+) -> sp.Expr:
     return f.xreplace({x: point[x] + d * t for x, d in zip(vars, direction, strict=True)})
 
 
@@ -1382,24 +1391,42 @@ def _lines_test(
             continue
         k, c = found
         if k % 2:
-            return "saddle", "lines", True, None, [
-                Reason.of("line_odd", direction=direction, order=k)
-            ]
+            return (
+                "saddle",
+                "lines",
+                True,
+                None,
+                [Reason.of("line_odd", direction=direction, order=k)],
+            )
         if sign_of(c) > 0:
             lows = lows or (direction, k)
         else:
             highs = highs or (direction, k)
         if lows and highs:
-            return "saddle", "lines", True, None, [
-                Reason.of("line_both", up=lows[0], up_order=lows[1],
-                          down=highs[0], down_order=highs[1])
-            ]
+            return (
+                "saddle",
+                "lines",
+                True,
+                None,
+                [
+                    Reason.of(
+                        "line_both",
+                        up=lows[0],
+                        up_order=lows[1],
+                        down=highs[0],
+                        down_order=highs[1],
+                    )
+                ],
+            )
     return None
 
 
 def _taylor_forms(
-    f: sp.Expr, vars: Sequence[sp.Symbol], point: Mapping[sp.Symbol, sp.Expr],
-    v: Sequence[sp.Symbol], deadline: float,
+    f: sp.Expr,
+    vars: Sequence[sp.Symbol],
+    point: Mapping[sp.Symbol, sp.Expr],
+    v: Sequence[sp.Symbol],
+    deadline: float,
 ) -> Iterable[tuple[int, sp.Expr]]:
     """(k, h_k(v)) for k = 2, 3, ...: the order-k Taylor term of f at the point."""
     n = len(vars)
@@ -1442,22 +1469,38 @@ def _taylor_form_test(
             continue
         shown = form.xreplace({vi: sp.Symbol(f"Δ{x.name}") for vi, x in zip(v, vars, strict=True)})
         if k % 2:
-            return "saddle", "taylor_form", True, None, [
-                Reason.of("taylor_odd", order=k, form=shown)
-            ]
+            return (
+                "saddle",
+                "taylor_form",
+                True,
+                None,
+                [Reason.of("taylor_odd", order=k, form=shown)],
+            )
         verdict = _form_sign(form, v)
         if verdict == "positive":
-            return "minimum", "taylor_form", True, None, [
-                Reason.of("taylor_pd", order=k, form=shown)
-            ]
+            return (
+                "minimum",
+                "taylor_form",
+                True,
+                None,
+                [Reason.of("taylor_pd", order=k, form=shown)],
+            )
         if verdict == "negative":
-            return "maximum", "taylor_form", True, None, [
-                Reason.of("taylor_nd", order=k, form=shown)
-            ]
+            return (
+                "maximum",
+                "taylor_form",
+                True,
+                None,
+                [Reason.of("taylor_nd", order=k, form=shown)],
+            )
         if verdict == "indefinite":
-            return "saddle", "taylor_form", True, None, [
-                Reason.of("taylor_indefinite", order=k, form=shown)
-            ]
+            return (
+                "saddle",
+                "taylor_form",
+                True,
+                None,
+                [Reason.of("taylor_indefinite", order=k, form=shown)],
+            )
         return None
     return None
 
@@ -1524,13 +1567,21 @@ def _global_sign_test(
     back = {r: s for s, r in real.items()}
     for candidate in candidates:
         if candidate.is_nonnegative:
-            return "minimum", "global_sign", True, None, [
-                Reason.of("global_min", difference=candidate.xreplace(back))
-            ]
+            return (
+                "minimum",
+                "global_sign",
+                True,
+                None,
+                [Reason.of("global_min", difference=candidate.xreplace(back))],
+            )
         if candidate.is_nonpositive:
-            return "maximum", "global_sign", True, None, [
-                Reason.of("global_max", difference=candidate.xreplace(back))
-            ]
+            return (
+                "maximum",
+                "global_sign",
+                True,
+                None,
+                [Reason.of("global_max", difference=candidate.xreplace(back))],
+            )
     return None
 
 
@@ -1548,8 +1599,10 @@ def _evidence(
         directions = [[mpf(1)], [mpf(-1)]]
     elif n == 2:
         directions = [
-            [mpmath.cos(2 * mpmath.pi * k / EVIDENCE_DIRECTIONS),
-             mpmath.sin(2 * mpmath.pi * k / EVIDENCE_DIRECTIONS)]
+            [
+                mpmath.cos(2 * mpmath.pi * k / EVIDENCE_DIRECTIONS),
+                mpmath.sin(2 * mpmath.pi * k / EVIDENCE_DIRECTIONS),
+            ]
             for k in range(EVIDENCE_DIRECTIONS)
         ]
     else:
@@ -1582,8 +1635,13 @@ def _evidence(
         suggested, relation = "saddle", "± (both signs)"
     else:
         return None
-    return "inconclusive", "evidence", False, suggested, [
-        Reason.of("cannot_decide"),
-        Reason.of(f"evidence_{suggested}", count=count, radii=radii, relation=relation),
-    ]
-
+    return (
+        "inconclusive",
+        "evidence",
+        False,
+        suggested,
+        [
+            Reason.of("cannot_decide"),
+            Reason.of(f"evidence_{suggested}", count=count, radii=radii, relation=relation),
+        ],
+    )

@@ -35,7 +35,7 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import mpmath
 import sympy as sp
@@ -45,7 +45,7 @@ from symderiv.engine import as_expression, derive, resolve_variable
 from symderiv.errors import DerivationError
 from symderiv.numeric import NumericError, evaluate, numeric_function
 from symderiv.series import SeriesError, taylor_coefficients, taylor_coefficients_multivariate
-from symderiv.steps import NOT_VERIFIED, Derivation, Verification
+from symderiv.steps import NOT_VERIFIED, Derivation, Printable, Verification
 
 __all__ = [
     "COEFFICIENT_TOLERANCE",
@@ -105,7 +105,7 @@ class ErrorRow:
 
 
 @dataclass(frozen=True)
-class ErrorTable:
+class ErrorTable(Printable):
     """How well ``T₀ … Tₙ`` approximate f at ``a + h`` for each step h: holds near the
     point, breaks far from it. ``direction`` is the direction d (multivariate only)."""
 
@@ -114,36 +114,15 @@ class ErrorTable:
     direction: tuple[sp.Expr, ...] = ()
     digits: int = DIGITS
 
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.taylor", "error_table_")
+
     @property
     def orders(self) -> tuple[int, ...]:
         return tuple(range(self.taylor.order + 1))
 
-    def to_text(self, lang: str = "en") -> str:
-        from symderiv.render.taylor import error_table_to_text
-
-        return error_table_to_text(self, lang)
-
-    def to_latex(self, lang: str = "en") -> str:
-        from symderiv.render.taylor import error_table_to_latex
-
-        return error_table_to_latex(self, lang)
-
-    def to_markdown(self, lang: str = "en") -> str:
-        from symderiv.render.taylor import error_table_to_markdown
-
-        return error_table_to_markdown(self, lang)
-
-    def to_dict(self) -> dict[str, Any]:
-        from symderiv.render.taylor import error_table_to_dict
-
-        return error_table_to_dict(self)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
 
 @dataclass(frozen=True, eq=False)
-class Taylor:
+class Taylor(Printable):
     """A Taylor polynomial of ``expr`` about ``point`` (one value per variable in ``vars``).
 
     ``coefficients`` is ``(c_0, …, c_n)`` in one variable and ``{multi-index: c}`` in
@@ -169,6 +148,8 @@ class Taylor:
     worked_hessian: Any = None
     source: str = ""
     notes: tuple[str, ...] = field(default=())
+
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.taylor", "taylor_")
 
     # ------------------------------------------------------------------ views
     @property
@@ -294,36 +275,6 @@ class Taylor:
                 errors = tuple(None if value is None else abs(value - a) for a in approx)
                 rows.append(ErrorRow(h, value, tuple(approx), errors))
         return ErrorTable(self, tuple(rows), d if self.multivariate else (), DIGITS)
-
-    # ------------------------------------------------------------------ printers
-    def to_text(self, lang: str = "en") -> str:
-        from symderiv.render.taylor import taylor_to_text
-
-        return taylor_to_text(self, lang)
-
-    def to_latex(self, lang: str = "en") -> str:
-        from symderiv.render.taylor import taylor_to_latex
-
-        return taylor_to_latex(self, lang)
-
-    def to_markdown(self, lang: str = "en") -> str:
-        from symderiv.render.taylor import taylor_to_markdown
-
-        return taylor_to_markdown(self, lang)
-
-    def to_dict(self) -> dict[str, Any]:
-        from symderiv.render.taylor import taylor_to_dict
-
-        return taylor_to_dict(self)
-
-    def _repr_latex_(self) -> str:
-        return self.to_latex()
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 # --------------------------------------------------------------------------- helpers
