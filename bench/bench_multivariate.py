@@ -33,20 +33,30 @@ from symderiv.multivariate import gradient, hessian
 X = sp.symbols("x1:7")
 x, y, z = sp.symbols("x y z")
 
-QUADRATIC_6 = sum((i + 2) * X[i] ** 2 for i in range(6)) + sum(
-    X[i] * X[i + 1] for i in range(5)
-)
+QUADRATIC_6 = sum((i + 2) * X[i] ** 2 for i in range(6)) + sum(X[i] * X[i + 1] for i in range(5))
 
 #: (label, function, variables, a critical point)
 CASES: list[tuple[str, sp.Expr, tuple[sp.Symbol, ...], dict[sp.Symbol, sp.Expr]]] = [
     ("2-var quadratic x²+3xy+y²", x**2 + 3 * x * y + y**2, (x, y), {x: 0, y: 0}),
     ("2-var Rosenbrock", (1 - x) ** 2 + 100 * (y - x**2) ** 2, (x, y), {x: 1, y: 1}),
-    ("2-var x·y·e^-(x²+y²)", x * y * sp.exp(-(x**2 + y**2)), (x, y),
-     {x: sp.sqrt(2) / 2, y: sp.sqrt(2) / 2}),
-    ("2-var x⁵y+y⁵x−5xy+x³y³+x²", x**5 * y + y**5 * x - 5 * x * y + x**3 * y**3 + x**2,
-     (x, y), {x: 0, y: 0}),
-    ("3-var quadratic", x**2 + y**2 + z**2 + x * y - z, (x, y, z),
-     {x: 0, y: 0, z: sp.Rational(1, 2)}),
+    (
+        "2-var x·y·e^-(x²+y²)",
+        x * y * sp.exp(-(x**2 + y**2)),
+        (x, y),
+        {x: sp.sqrt(2) / 2, y: sp.sqrt(2) / 2},
+    ),
+    (
+        "2-var x⁵y+y⁵x−5xy+x³y³+x²",
+        x**5 * y + y**5 * x - 5 * x * y + x**3 * y**3 + x**2,
+        (x, y),
+        {x: 0, y: 0},
+    ),
+    (
+        "3-var quadratic",
+        x**2 + y**2 + z**2 + x * y - z,
+        (x, y, z),
+        {x: 0, y: 0, z: sp.Rational(1, 2)},
+    ),
     ("3-var x³−3x+y²+z²", x**3 - 3 * x + y**2 + z**2, (x, y, z), {x: 1, y: 0, z: 0}),
     ("6-var quadratic", QUADRATIC_6, X, dict.fromkeys(X, 0)),
 ]
@@ -85,8 +95,11 @@ def main() -> int:
 
     gradient("x^2")  # load the rule book once
     header = f"{'case':<30} {'symderiv ms':>10} {'sympy ms':>10} {'ratio':>9}  note"
-    sections: list[tuple[str, list[str]]] = [("gradient", []), ("Hessian + classification",
-                                                                   []), ("critical points", [])]
+    sections: list[tuple[str, list[str]]] = [
+        ("gradient", []),
+        ("Hessian + classification", []),
+        ("critical points", []),
+    ]
     six_var_hessian = 0.0
     for label, f, vars, point in CASES:
         g_ours = best_of(repeat, lambda f=f, vars=vars: gradient(f, vars))
@@ -101,8 +114,9 @@ def main() -> int:
 
         h_ours = best_of(repeat, ours_hessian)
         theirs_kind = sympy_classify(f, vars, point)
-        h_sympy = best_of(repeat, lambda f=f, vars=vars, point=point:
-                          sympy_classify(f, vars, point))
+        h_sympy = best_of(
+            repeat, lambda f=f, vars=vars, point=point: sympy_classify(f, vars, point)
+        )
         sections[1][1].append(row(label, h_ours, h_sympy, f"{kind} (SymPy: {theirs_kind})"))
         if label.startswith("6-var"):
             six_var_hessian = h_ours
@@ -121,9 +135,14 @@ def main() -> int:
 
         c_sympy = best_of(repeat, sympy_critical)
         real = sum(all(v.is_real for v in s.values()) for s in solved)
-        sections[2][1].append(row(label, c_ours, c_sympy,
-                                  f"{count} points (SymPy: {real} real of {len(solved)}, "
-                                  "unclassified)"))
+        sections[2][1].append(
+            row(
+                label,
+                c_ours,
+                c_sympy,
+                f"{count} points (SymPy: {real} real of {len(solved)}, unclassified)",
+            )
+        )
 
     for title, rows in sections:
         print(f"\n{title}")
@@ -131,8 +150,10 @@ def main() -> int:
         print("-" * len(header))
         print("\n".join(rows))
     verdict = "PASS" if six_var_hessian < 1.0 else "FAIL"
-    print(f"\n6-variable quadratic: Hessian + classification in {six_var_hessian:.3f} s "
-          f"(target < 1 s): {verdict}")
+    print(
+        f"\n6-variable quadratic: Hessian + classification in {six_var_hessian:.3f} s "
+        f"(target < 1 s): {verdict}"
+    )
     return 0 if verdict == "PASS" else 1
 
 

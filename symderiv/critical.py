@@ -270,18 +270,14 @@ def _linear_offsets(values: list[sp.Expr], n: sp.Symbol) -> list[sp.Expr]:
         offsets = sorted(set(offsets), key=lambda a: float(a))
         k = len(offsets)
         step = period / k
-        if k > 1 and all(
-            sp.simplify(b - a - step) == 0 for a, b in itertools.pairwise(offsets)
-        ):
+        if k > 1 and all(sp.simplify(b - a - step) == 0 for a, b in itertools.pairwise(offsets)):
             merged.append(offsets[0] + step * n)
         else:
             merged.extend(o + period * n for o in offsets)
     return merged + rest
 
 
-def _set_values(
-    solution_set: sp.Set, n: sp.Symbol
-) -> tuple[list[sp.Expr], bool]:
+def _set_values(solution_set: sp.Set, n: sp.Symbol) -> tuple[list[sp.Expr], bool]:
     """The elements of a solveset answer as expressions (families in the integer n)."""
     if solution_set is sp.S.EmptySet:
         return [], True
@@ -345,8 +341,9 @@ def split_solve(
         updated.update(more)
         return updated
 
-    def recurse(current_eqs: list[sp.Expr], assigned: dict[sp.Symbol, sp.Expr],
-                used: list[str]) -> None:
+    def recurse(
+        current_eqs: list[sp.Expr], assigned: dict[sp.Symbol, sp.Expr], used: list[str]
+    ) -> None:
         nonlocal complete
         if time.perf_counter() > deadline:
             raise _OutOfTime
@@ -394,8 +391,11 @@ def split_solve(
                 values, ok = [], False
             complete = complete and ok
             for value in values:
-                recurse(remaining, assign(assigned, {v: value}),
-                        [*used, n.name] if value.has(n) else used)
+                recurse(
+                    remaining,
+                    assign(assigned, {v: value}),
+                    [*used, n.name] if value.has(n) else used,
+                )
 
     recurse(list(eqs), {}, list(taken))
     return results, complete
@@ -421,11 +421,9 @@ def _solve_system(
         if basis.is_zero_dimensional:
             located = real_solutions(list(basis.exprs), vars)
             if located is not None:
-                return {"solutions": [], "located": located, "complete": True,
-                        "periodic": False}
+                return {"solutions": [], "located": located, "complete": True, "periodic": False}
         solutions = sp.solve(eqs, vars, dict=True)
-        return {"solutions": solutions, "complete": _one_linear_curve(eqs, vars),
-                "periodic": False}
+        return {"solutions": solutions, "complete": _one_linear_curve(eqs, vars), "periodic": False}
     solutions = sp.solve(eqs, vars, dict=True)
     return {"solutions": solutions, "complete": False, "periodic": False}
 
@@ -509,17 +507,19 @@ def real_solutions(
                     return None  # the variable would be free: not zero-dimensional
                 polys.sort(key=len)
                 for r in _poly_roots(polys[0]):
-                    if all(abs(mpmath.polyval(q, r)) <= mpf(10) ** -25 *
-                           max(1, max(abs(c) for c in q)) * max(1, abs(r)) ** (len(q) - 1)
-                           for q in polys[1:]):
+                    if all(
+                        abs(mpmath.polyval(q, r))
+                        <= mpf(10) ** -25
+                        * max(1, max(abs(c) for c in q))
+                        * max(1, abs(r)) ** (len(q) - 1)
+                        for q in polys[1:]
+                    ):
                         extended.append({**sol, vars[k]: r})
             partial = extended
     return [{v: sp.Float(mpmath.nstr(x, 40), 40) for v, x in sol.items()} for sol in partial]
 
 
-def _reduced_equations(
-    eqs: Sequence[sp.Expr], vars: Sequence[sp.Symbol]
-) -> list[sp.Expr] | None:
+def _reduced_equations(eqs: Sequence[sp.Expr], vars: Sequence[sp.Symbol]) -> list[sp.Expr] | None:
     """The gradient equations with non-vanishing factors divided out; None if one of them
     can never be 0 (no critical points)."""
     out: list[sp.Expr] = []
@@ -533,9 +533,7 @@ def _reduced_equations(
     return out
 
 
-def _linear_solve(
-    eqs: list[sp.Expr], vars: list[sp.Symbol]
-) -> list[dict[sp.Symbol, sp.Expr]]:
+def _linear_solve(eqs: list[sp.Expr], vars: list[sp.Symbol]) -> list[dict[sp.Symbol, sp.Expr]]:
     solutions = sp.linsolve(eqs, vars)
     out = []
     for values in solutions:
@@ -575,14 +573,17 @@ def numeric_search(
     n = len(vars)
     try:
         grads = [numeric_function(to_elementary(g), vars) for g in components]
-        jac = [[numeric_function(to_elementary(hessian_matrix[i, j]), vars) for j in range(n)]
-               for i in range(n)]
+        jac = [
+            [numeric_function(to_elementary(hessian_matrix[i, j]), vars) for j in range(n)]
+            for i in range(n)
+        ]
     except NumericError:
         return [], 0
     deadline = time.perf_counter() + seconds
     found: list[list[mpf]] = []
     used = 0
     with mpmath.workdps(30):
+
         def system(*xs: mpf) -> list[mpf]:
             return [g(*xs) for g in grads]
 
@@ -595,11 +596,13 @@ def numeric_search(
             used += 1
             try:
                 if n == 1:
-                    root = [mpmath.findroot(grads[0], mpf(start[0]), tol=mpf(10) ** -50,
-                                            maxsteps=60)]
+                    root = [
+                        mpmath.findroot(grads[0], mpf(start[0]), tol=mpf(10) ** -50, maxsteps=60)
+                    ]
                 else:
-                    result = mpmath.findroot(system, [mpf(s) for s in start], J=jacobian,
-                                             tol=mpf(10) ** -50, maxsteps=60)
+                    result = mpmath.findroot(
+                        system, [mpf(s) for s in start], J=jacobian, tol=mpf(10) ** -50, maxsteps=60
+                    )
                     root = [result[i] for i in range(n)]
             except (ValueError, ZeroDivisionError, NumericError, TypeError, ArithmeticError):
                 continue
@@ -611,14 +614,17 @@ def numeric_search(
                 continue
             if residual > mpf(10) ** -20:
                 continue
-            if any(max(abs(a - b) for a, b in zip(root, old, strict=True)) < mpf(10) ** -10
-                   for old in found):
+            if any(
+                max(abs(a - b) for a, b in zip(root, old, strict=True)) < mpf(10) ** -10
+                for old in found
+            ):
                 continue
             found.append(root)
     points = []
     for root in found:
-        points.append({v: sp.Float(mpmath.nstr(r, 20), 20) for v, r in zip(vars, root,
-                                                                             strict=True)})
+        points.append(
+            {v: sp.Float(mpmath.nstr(r, 20), 20) for v, r in zip(vars, root, strict=True)}
+        )
     return points, used
 
 
@@ -656,8 +662,12 @@ def _classify(
     """Classify a point or family; families whose kind depends on the parity of their
     integer parameters are split into even and odd cases."""
     c = classify_at(
-        f, vars, h.matrix, point,
-        gradient=h.gradient.components, require_critical=False,
+        f,
+        vars,
+        h.matrix,
+        point,
+        gradient=h.gradient.components,
+        require_critical=False,
         formulas_check=h.verification,
     )
     integers = [s for s in family if s.is_integer]
@@ -667,8 +677,12 @@ def _classify(
             sub = {s: 2 * s + r for s, r in zip(integers, parities, strict=True)}
             split = {v: sp.expand(value.xreplace(sub)) for v, value in point.items()}
             c2 = classify_at(
-                f, vars, h.matrix, split,
-                gradient=h.gradient.components, require_critical=False,
+                f,
+                vars,
+                h.matrix,
+                split,
+                gradient=h.gradient.components,
+                require_critical=False,
                 formulas_check=h.verification,
             )
             out.append(CriticalPoint(split, c2.kind, exact, c2, family, c2.value))
@@ -700,19 +714,20 @@ def _to_family(
         for s in sorted(value.free_symbols, key=natural_key):
             if s.is_integer and s not in order:
                 order.append(s)
-    taken = {s.name for value in point.values() for s in value.free_symbols
-             if not s.is_integer}
+    taken = {s.name for value in point.values() for s in value.free_symbols if not s.is_integer}
     names = [name for name in INTEGER_NAMES if name not in taken]
     if len(names) >= len(order):
-        rename = {s: sp.Symbol(name, integer=True)
-                  for s, name in zip(order, names, strict=False)}
+        rename = {s: sp.Symbol(name, integer=True) for s, name in zip(order, names, strict=False)}
         point = {v: value.xreplace(rename) for v, value in point.items()}
     free: set[sp.Symbol] = set()
     for value in point.values():
         free |= value.free_symbols
-    integers = sorted((s for s in free if s.is_integer),
-                      key=lambda s: INTEGER_NAMES.index(s.name)
-                      if s.name in INTEGER_NAMES else len(INTEGER_NAMES))
+    integers = sorted(
+        (s for s in free if s.is_integer),
+        key=lambda s: (
+            INTEGER_NAMES.index(s.name) if s.name in INTEGER_NAMES else len(INTEGER_NAMES)
+        ),
+    )
     reals = [v for v in real_vars if v in free]
     return point, (*integers, *reals)
 
@@ -768,8 +783,9 @@ def critical_points(
         solved = True  # an equation can never be 0: no critical points
     elif not reduced:
         assignments, solved = [{}], True  # ∇f ≡ 0: every point is critical
-    elif all(e.is_polynomial(*real_vars) and sp.Poly(e, *real_vars).total_degree() <= 1
-             for e in reduced):
+    elif all(
+        e.is_polynomial(*real_vars) and sp.Poly(e, *real_vars).total_degree() <= 1 for e in reduced
+    ):
         assignments, solved = _linear_solve(reduced, real_vars), True
     else:
         taken = [s.name for s in f.free_symbols]
@@ -785,7 +801,8 @@ def critical_points(
             if "located" in value:
                 remaining = max(1.0, time_budget - (time.perf_counter() - started))
                 assignments, numeric_coordinates = _exact_forms(
-                    value["located"], reduced, real_vars, grad.components, real, remaining)
+                    value["located"], reduced, real_vars, grad.components, real, remaining
+                )
                 if numeric_coordinates:
                     notes.append(Reason.of("note_located", count=numeric_coordinates))
                     method = "symbolic+numeric"
@@ -849,8 +866,9 @@ def critical_points(
         status_text = "infinite"
     else:
         status_text = "finite"
-    checks = [h.verification] + [p.classification.verification for p in points
-                                 if p.classification is not None]
+    checks = [h.verification] + [
+        p.classification.verification for p in points if p.classification is not None
+    ]
     return CriticalPoints(
         expr=f,
         vars=xs,

@@ -142,7 +142,8 @@ def implicit(
     y_of_x = sp.Function(ys.name)(xs)
     left, right = lhs.xreplace({ys: y_of_x}), rhs.xreplace({ys: y_of_x})
     pending = Verification(
-        ok=None, max_rel_error=None,
+        ok=None,
+        max_rel_error=None,
         reason=f"{ys}({xs}) is unknown here; the result is checked on the curve",
     )
     d_left = replace(derive(left, xs, detail=detail, verify=False), verification=pending)
@@ -152,9 +153,7 @@ def implicit(
     coefficient = sp.factor_terms(difference.coeff(prime))
     rest = sp.expand(difference - coefficient * prime)
     if rest.has(prime) or coefficient == 0:
-        raise DerivationError(
-            f"cannot solve for d{ys}/d{xs}: the equation does not determine it"
-        )
+        raise DerivationError(f"cannot solve for d{ys}/d{xs}: the equation does not determine it")
     solved = -rest / coefficient
     back = {y_of_x: ys}
     result = _simplest(solved.xreplace(back))
@@ -166,13 +165,22 @@ def implicit(
         ImplicitStep("simplify", sp.Derivative(ys, xs), result),
     )
     verification = (
-        check_on_curve(lhs - rhs, xs, ys, result) if verify
+        check_on_curve(lhs - rhs, xs, ys, result)
+        if verify
         else Verification(ok=None, max_rel_error=None, reason="the check was turned off")
     )
     return ImplicitDerivative(
-        lhs=lhs, rhs=rhs, x=xs, y=ys, y_of_x=y_of_x,
-        lhs_derivation=d_left, rhs_derivation=d_right,
-        steps=steps, result=result, verification=verification, source=source,
+        lhs=lhs,
+        rhs=rhs,
+        x=xs,
+        y=ys,
+        y_of_x=y_of_x,
+        lhs_derivation=d_left,
+        rhs_derivation=d_right,
+        steps=steps,
+        result=result,
+        verification=verification,
+        source=source,
     )
 
 
@@ -219,7 +227,8 @@ def check_on_curve(
                 y0 = branch
                 try:
                     slope = (_solve_y(f, x0 + _STEP, y0) - _solve_y(f, x0 - _STEP, y0)) / (
-                        2 * _STEP)
+                        2 * _STEP
+                    )
                     claimed = g(x0, y0)
                 except (NumericError, ValueError, ZeroDivisionError, ArithmeticError):
                     continue
@@ -229,22 +238,40 @@ def check_on_curve(
                 accepted.append({str(x): float(x0), str(y): float(y0)})
                 if error > TOLERANCE:
                     return Verification(
-                        ok=False, max_rel_error=float(worst), points=tuple(accepted),
-                        tolerance=TOLERANCE, digits=_DIGITS, method=method,
-                        reason=(f"at {x} = {mpmath.nstr(x0, 8)}, {y} = {mpmath.nstr(y0, 12)} "
-                                f"the curve's slope is {mpmath.nstr(slope, 12)} but the "
-                                f"result gives {mpmath.nstr(claimed, 12)}"),
+                        ok=False,
+                        max_rel_error=float(worst),
+                        points=tuple(accepted),
+                        tolerance=TOLERANCE,
+                        digits=_DIGITS,
+                        method=method,
+                        reason=(
+                            f"at {x} = {mpmath.nstr(x0, 8)}, {y} = {mpmath.nstr(y0, 12)} "
+                            f"the curve's slope is {mpmath.nstr(slope, 12)} but the "
+                            f"result gives {mpmath.nstr(claimed, 12)}"
+                        ),
                     )
                 break
     if not accepted:
-        return Verification(ok=None, max_rel_error=None, method=method, digits=_DIGITS,
-                            tolerance=TOLERANCE,
-                            reason="no point of the curve was found to check at")
-    note = "" if not fixed else "; parameters held at " + ", ".join(
-        f"{p} = {v}" for p, v in fixed.items())
+        return Verification(
+            ok=None,
+            max_rel_error=None,
+            method=method,
+            digits=_DIGITS,
+            tolerance=TOLERANCE,
+            reason="no point of the curve was found to check at",
+        )
+    note = (
+        ""
+        if not fixed
+        else "; parameters held at " + ", ".join(f"{p} = {v}" for p, v in fixed.items())
+    )
     return Verification(
-        ok=True, max_rel_error=float(worst), points=tuple(accepted), tolerance=TOLERANCE,
-        digits=_DIGITS, method=method,
+        ok=True,
+        max_rel_error=float(worst),
+        points=tuple(accepted),
+        tolerance=TOLERANCE,
+        digits=_DIGITS,
+        method=method,
         reason=f"all {len(accepted)} points on the curve agreed{note}",
     )
 

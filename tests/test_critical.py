@@ -33,15 +33,27 @@ def summary(cps: CriticalPoints) -> list[tuple[dict, str]]:
         ("x^2 + y^2", [({x: 0, y: 0}, "minimum")]),
         ("x^2 - y^2", [({x: 0, y: 0}, "saddle")]),
         ("(x-3)^2 + (y+1)^2", [({x: 3, y: -1}, "minimum")]),
-        ("x^4 - 3x^2", [({x: -sp.sqrt(6) / 2}, "minimum"), ({x: 0}, "maximum"),
-                        ({x: sp.sqrt(6) / 2}, "minimum")]),
+        (
+            "x^4 - 3x^2",
+            [
+                ({x: -sp.sqrt(6) / 2}, "minimum"),
+                ({x: 0}, "maximum"),
+                ({x: sp.sqrt(6) / 2}, "minimum"),
+            ],
+        ),
         ("x^3 - 3x + y^2", [({x: -1, y: 0}, "saddle"), ({x: 1, y: 0}, "minimum")]),
         ("x^2 + 3x y + y^2", [({x: 0, y: 0}, "saddle")]),
         ("(1-x)^2 + 100(y-x^2)^2", [({x: 1, y: 1}, "minimum")]),
-        ("x y exp(-(x^2+y^2))", [
-            ({x: -R2, y: -R2}, "maximum"), ({x: -R2, y: R2}, "minimum"),
-            ({x: 0, y: 0}, "saddle"), ({x: R2, y: -R2}, "minimum"),
-            ({x: R2, y: R2}, "maximum")]),
+        (
+            "x y exp(-(x^2+y^2))",
+            [
+                ({x: -R2, y: -R2}, "maximum"),
+                ({x: -R2, y: R2}, "minimum"),
+                ({x: 0, y: 0}, "saddle"),
+                ({x: R2, y: -R2}, "minimum"),
+                ({x: R2, y: R2}, "maximum"),
+            ],
+        ),
     ],
 )
 def test_the_issue_functions(f, expected):
@@ -102,8 +114,10 @@ def test_periodic_families_are_never_cut_to_one_period():
 
 def test_one_variable_periodic():
     cps = critical_points("sin(x)")
-    assert summary(cps) == [({x: 2 * sp.pi * n + sp.pi / 2}, "maximum"),
-                            ({x: 2 * sp.pi * n + 3 * sp.pi / 2}, "minimum")]
+    assert summary(cps) == [
+        ({x: 2 * sp.pi * n + sp.pi / 2}, "maximum"),
+        ({x: 2 * sp.pi * n + 3 * sp.pi / 2}, "minimum"),
+    ]
 
 
 def test_periodic_inflection_family():
@@ -141,8 +155,11 @@ def test_timeout_falls_back_to_a_numeric_search():
     assert cps.method == "numeric" and not cps.complete
     assert [note.key for note in cps.notes] == ["note_timeout", "note_numeric"]
     # the numeric roots are recognised exactly and proved by ∇f = 0
-    assert summary(cps) == [({x: -sp.sqrt(6) / 2, y: 0}, "minimum"), ({x: 0, y: 0}, "saddle"),
-                            ({x: sp.sqrt(6) / 2, y: 0}, "minimum")]
+    assert summary(cps) == [
+        ({x: -sp.sqrt(6) / 2, y: 0}, "minimum"),
+        ({x: 0, y: 0}, "saddle"),
+        ({x: sp.sqrt(6) / 2, y: 0}, "minimum"),
+    ]
     assert all(p.exact for p in cps)
 
 
@@ -219,7 +236,10 @@ def test_elimination_finds_the_roots_sympy_solve_drops():
     cps = critical_points(f)
     assert len(cps) == 9 and cps.complete and cps.method == "symbolic+numeric"
     assert [p.point for p in cps if p.exact] == [
-        {x: 0, y: -sp.root(5, 4)}, {x: 0, y: 0}, {x: 0, y: sp.root(5, 4)}]
+        {x: 0, y: -sp.root(5, 4)},
+        {x: 0, y: 0},
+        {x: 0, y: sp.root(5, 4)},
+    ]
     assert sorted(p.kind for p in cps) == ["maximum"] * 2 + ["minimum"] * 2 + ["saddle"] * 5
     assert [note.key for note in cps.notes] == ["note_located"]
     assert cps.verification.ok is True

@@ -21,7 +21,12 @@ def test_circle():
     assert isinstance(d, ImplicitDerivative)
     assert d.result == -x / y
     assert [s.kind for s in d.steps] == [
-        "substitute", "differentiate", "collect", "solve", "simplify"]
+        "substitute",
+        "differentiate",
+        "collect",
+        "solve",
+        "simplify",
+    ]
     yx = sp.Function("y")(x)
     assert d.steps[0].lhs == x**2 + yx**2
     assert d.steps[1].lhs == 2 * x + 2 * yx * sp.Derivative(yx, x)
@@ -135,18 +140,28 @@ def test_cli_grad_at_a_point(run):
 
 
 def test_cli_jacobian(run):
-    code, out, _ = run("jacobian", "w11 x1 + w12 x2 + b1", "w21 x1 + w22 x2 + b2",
-                       "--vars", "x1,x2", "--format", "json")
+    code, out, _ = run(
+        "jacobian",
+        "w11 x1 + w12 x2 + b1",
+        "w21 x1 + w22 x2 + b2",
+        "--vars",
+        "x1,x2",
+        "--format",
+        "json",
+    )
     assert code == cli.EXIT_OK
     assert [[e["sympy"] for e in row] for row in json.loads(out)["matrix"]] == [
-        ["w11", "w12"], ["w21", "w22"]]
+        ["w11", "w12"],
+        ["w21", "w22"],
+    ]
 
 
 def test_cli_hessian_classifies_a_point(run):
     code, out, _ = run("hessian", "x^2 + 3x y + y^2", "--at", "x=0,y=0", "--lang", "ko")
     assert code == cli.EXIT_OK and "안장점" in out
-    code, out, _ = run("hessian", "x^4 + y^2", "--at", "x=0,y=0", "--no-higher-order",
-                       "--format", "json")
+    code, out, _ = run(
+        "hessian", "x^4 + y^2", "--at", "x=0,y=0", "--no-higher-order", "--format", "json"
+    )
     data = json.loads(out)
     assert data["classification"]["kind"] == "inconclusive"
     assert data["classification"]["definiteness"] == "positive semidefinite"
@@ -166,9 +181,13 @@ def test_cli_implicit(run):
 
 @pytest.mark.parametrize(
     "argv",
-    [("implicit", "x^2 + y^2"), ("grad", "x^2", "--vars", "z"),
-     ("grad", "x^2 + y", "--at", "x=1"), ("hessian", "x^2", "--at", "x"),
-     ("critical", "x^2 +")],
+    [
+        ("implicit", "x^2 + y^2"),
+        ("grad", "x^2", "--vars", "z"),
+        ("grad", "x^2 + y", "--at", "x=1"),
+        ("hessian", "x^2", "--at", "x"),
+        ("critical", "x^2 +"),
+    ],
 )
 def test_cli_bad_input_exits_2(run, argv):
     code, out, err = run(*argv)

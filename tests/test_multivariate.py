@@ -34,8 +34,7 @@ def test_default_variables_are_in_natural_order():
     g = gradient("x10 + x2 + x1 + y")
     assert [v.name for v in g.vars] == ["x1", "x2", "x10", "y"]
     names = ["x10", "y", "x", "x2", "x1"]
-    assert sorted(names, key=lambda n: natural_key(sp.Symbol(n))) == [
-        "x", "x1", "x2", "x10", "y"]
+    assert sorted(names, key=lambda n: natural_key(sp.Symbol(n))) == ["x", "x1", "x2", "x10", "y"]
 
 
 def test_given_variables_fix_the_order_and_make_the_rest_parameters():
@@ -73,8 +72,10 @@ def test_gradient_of_the_issue_example():
     assert g.vector == sp.ImmutableMatrix([2 * x + 3 * y, 3 * x + 2 * y])
     assert g.at({"x": 1, "y": 2}) == (8, 7)
     assert g.at((1, 2)) == (8, 7)
-    assert g.at({x: sp.Rational(1, 2), y: "sqrt(2)"}) == (1 + 3 * sp.sqrt(2), sp.Rational(3, 2)
-                                                          + 2 * sp.sqrt(2))
+    assert g.at({x: sp.Rational(1, 2), y: "sqrt(2)"}) == (
+        1 + 3 * sp.sqrt(2),
+        sp.Rational(3, 2) + 2 * sp.sqrt(2),
+    )
     assert g.verification.ok is True
     assert len(g.verification.points) == 3
 
@@ -100,8 +101,12 @@ def test_gradient_of_three_variables():
 
 @pytest.mark.parametrize(
     ("point", "message"),
-    [({"x": 1}, "needs a value for y"), ({"x": 1, "y": 2, "w": 3}, "w is not a variable"),
-     ((1, 2, 3), "3 coordinates"), ({"x": True, "y": 1}, "truth value")],
+    [
+        ({"x": 1}, "needs a value for y"),
+        ({"x": 1, "y": 2, "w": 3}, "w is not a variable"),
+        ((1, 2, 3), "3 coordinates"),
+        ({"x": True, "y": 1}, "truth value"),
+    ],
 )
 def test_bad_points_are_refused(point, message):
     with pytest.raises(DerivationError, match=message):
@@ -193,10 +198,20 @@ def test_saddle_of_the_issue_example():
         ("x^2 + y^2", (0, 0), "minimum", "positive definite", (2, 2)),
         ("-x^2 - y^2", (0, 0), "maximum", "negative definite", (-2, -2)),
         ("x^2 - y^2", (0, 0), "saddle", "indefinite", (-2, 2)),
-        ("(1-x)^2 + 100(y-x^2)^2", (1, 1), "minimum", "positive definite",
-         (501 - sp.sqrt(250601), 501 + sp.sqrt(250601))),
-        ("x y exp(-(x^2+y^2))", ("sqrt(2)/2", "sqrt(2)/2"), "maximum", "negative definite",
-         (-2 / sp.E, -2 / sp.E)),
+        (
+            "(1-x)^2 + 100(y-x^2)^2",
+            (1, 1),
+            "minimum",
+            "positive definite",
+            (501 - sp.sqrt(250601), 501 + sp.sqrt(250601)),
+        ),
+        (
+            "x y exp(-(x^2+y^2))",
+            ("sqrt(2)/2", "sqrt(2)/2"),
+            "maximum",
+            "negative definite",
+            (-2 / sp.E, -2 / sp.E),
+        ),
     ],
 )
 def test_second_derivative_test(f, point, kind, definiteness, eigenvalues):
@@ -242,8 +257,12 @@ def test_higher_order_checks_in_two_variables(f, kind, method):
 
 @pytest.mark.parametrize(
     ("f", "kind", "order"),
-    [("x^3", "saddle", 3), ("x^4", "minimum", 4), ("-x^6", "maximum", 6),
-     ("x^5 + x^7", "saddle", 5)],
+    [
+        ("x^3", "saddle", 3),
+        ("x^4", "minimum", 4),
+        ("-x^6", "maximum", 6),
+        ("x^5 + x^7", "saddle", 5),
+    ],
 )
 def test_first_non_zero_derivative_decides_in_one_variable(f, kind, order):
     c = hessian(f).classify({"x": 0})
@@ -261,8 +280,12 @@ def test_one_variable_second_derivative():
 
 def test_numerical_evidence_is_never_called_a_proof():
     c = hessian("x^4 + y^2 - x^6").classify((0, 0))
-    assert (c.kind, c.method, c.proved, c.evidence) == ("inconclusive", "evidence", False,
-                                                        "minimum")
+    assert (c.kind, c.method, c.proved, c.evidence) == (
+        "inconclusive",
+        "evidence",
+        False,
+        "minimum",
+    )
     assert "not a proof" in c.reason
     # minimum along every line, yet a saddle: the cusp is caught on the larger circles
     c = hessian("(y - x^2)(y - 2x^2)").classify((0, 0))

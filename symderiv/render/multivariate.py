@@ -89,8 +89,9 @@ def condition_text(condition: Any, lang: str, math: bool) -> str:
     if isinstance(condition, sp.Or):
         args = sorted(condition.args, key=_condition_key)
         return f" {mv_message('or', lang)} ".join(
-            f"({condition_text(a, lang, math)})" if isinstance(a, sp.And) and
-            _interval(a) is None else condition_text(a, lang, math)
+            f"({condition_text(a, lang, math)})"
+            if isinstance(a, sp.And) and _interval(a) is None
+            else condition_text(a, lang, math)
             for a in args
         )
     if isinstance(condition, sp.And):
@@ -100,8 +101,9 @@ def condition_text(condition: Any, lang: str, math: bool) -> str:
             if math:
                 op = _LATEX_RELATIONS[high.rel_op]
                 return _relation_text(low, True)[:-1] + f" {op} {latex_str(high.rhs)}$"
-            return _relation_text(low, False) + f" {_RELATIONS[high.rel_op]} " + unicode_str(
-                high.rhs)
+            return (
+                _relation_text(low, False) + f" {_RELATIONS[high.rel_op]} " + unicode_str(high.rhs)
+            )
         args = sorted(condition.args, key=_condition_key)
         return f" {mv_message('and', lang)} ".join(condition_text(a, lang, math) for a in args)
     if isinstance(condition, sp.core.relational.Relational):
@@ -152,8 +154,12 @@ def _render_value(value: Any, lang: str, math: bool) -> str:
     if isinstance(value, tuple):
         if value and all(type(v).__name__ == "ParameterCase" for v in value):
             return "; ".join(
-                mv_message("case", lang, kind=kind_name(c.kind, lang),
-                           condition=condition_text(c.condition, lang, math))
+                mv_message(
+                    "case",
+                    lang,
+                    kind=kind_name(c.kind, lang),
+                    condition=condition_text(c.condition, lang, math),
+                )
                 for c in value
             )
         if value and all(isinstance(v, sp.Symbol) for v in value):
@@ -199,8 +205,9 @@ def matrix_text(matrix: sp.MatrixBase, show: Show = unicode_str) -> list[str]:
 
 
 def matrix_latex(matrix: sp.MatrixBase) -> str:
-    rows = [" & ".join(latex_str(matrix[i, j]) for j in range(matrix.cols))
-            for i in range(matrix.rows)]
+    rows = [
+        " & ".join(latex_str(matrix[i, j]) for j in range(matrix.cols)) for i in range(matrix.rows)
+    ]
     return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}"
 
 
@@ -282,8 +289,10 @@ def gradient_text(g: Any, lang: str) -> str:
 
 def gradient_latex(g: Any, lang: str) -> str:
     title = mv_message("gradient_title", lang, f="\x00f", vars="\x00v")
-    title = escape_text(title).replace("\x00f", f"${latex_str(g.expr)}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in g.vars) + "$"
+    title = (
+        escape_text(title)
+        .replace("\x00f", f"${latex_str(g.expr)}$")
+        .replace("\x00v", "$" + ", ".join(latex_str(v) for v in g.vars) + "$")
     )
     out = [f"\\noindent {title}", ""]
     for d in g.partials:
@@ -295,8 +304,12 @@ def gradient_latex(g: Any, lang: str) -> str:
 
 
 def gradient_markdown(g: Any, lang: str) -> str:
-    title = mv_message("gradient_title", lang, f=f"${latex_str(g.expr)}$",
-                       vars="$" + ", ".join(latex_str(v) for v in g.vars) + "$")
+    title = mv_message(
+        "gradient_title",
+        lang,
+        f=f"${latex_str(g.expr)}$",
+        vars="$" + ", ".join(latex_str(v) for v in g.vars) + "$",
+    )
     out = [f"### {title}", ""]
     for x, d in zip(g.vars, g.partials, strict=True):
         out.append(f"#### {mv_message('partial_by', lang, var=f'${latex_str(x)}$')}")
@@ -332,8 +345,9 @@ def jacobian_text(j: Any, lang: str) -> str:
     out = [mv_message("jacobian_title", lang, fs=fs, vars=_vars_text(j.vars)), ""]
     for i, (f, row) in enumerate(zip(j.exprs, j.entries, strict=True), 1):
         for x, d in zip(j.vars, row, strict=True):
-            out.append(mv_message("jacobian_entry", lang, i=i, var=unicode_str(x),
-                                  f=unicode_str(f)) + ":")
+            out.append(
+                mv_message("jacobian_entry", lang, i=i, var=unicode_str(x), f=unicode_str(f)) + ":"
+            )
             out.extend(_indent(derivation_to_text(d, lang=lang)))
             out.append("")
     out.extend(_labelled_matrix("J", j.matrix))
@@ -345,7 +359,8 @@ def jacobian_latex(j: Any, lang: str) -> str:
     fs = ", ".join(latex_str(f) for f in j.exprs)
     title = escape_text(mv_message("jacobian_title", lang, fs="\x00f", vars="\x00v"))
     title = title.replace("\x00f", f"${fs}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in j.vars) + "$")
+        "\x00v", "$" + ", ".join(latex_str(v) for v in j.vars) + "$"
+    )
     out = [f"\\noindent {title}", ""]
     for row in j.entries:
         for d in row:
@@ -358,8 +373,12 @@ def jacobian_latex(j: Any, lang: str) -> str:
 
 def jacobian_markdown(j: Any, lang: str) -> str:
     fs = ", ".join(latex_str(f) for f in j.exprs)
-    title = mv_message("jacobian_title", lang, fs=f"${fs}$",
-                       vars="$" + ", ".join(latex_str(v) for v in j.vars) + "$")
+    title = mv_message(
+        "jacobian_title",
+        lang,
+        fs=f"${fs}$",
+        vars="$" + ", ".join(latex_str(v) for v in j.vars) + "$",
+    )
     out = [f"### {title}", ""]
     for i, (f, row) in enumerate(zip(j.exprs, j.entries, strict=True), 1):
         for x, d in zip(j.vars, row, strict=True):
@@ -376,8 +395,10 @@ def jacobian_markdown(j: Any, lang: str) -> str:
 def jacobian_dict(j: Any) -> dict[str, Any]:
     return {
         "schema": "symderiv.jacobian/1",
-        "inputs": [_input_dict(f, s) for f, s in zip(j.exprs, j.sources or [""] * len(j.exprs),
-                                                      strict=True)],
+        "inputs": [
+            _input_dict(f, s)
+            for f, s in zip(j.exprs, j.sources or [""] * len(j.exprs), strict=True)
+        ],
         "variables": [str(v) for v in j.vars],
         "entries": [[derivation_to_dict(d) for d in row] for row in j.entries],
         "matrix": [[expression_dict(d.result) for d in row] for row in j.entries],
@@ -389,8 +410,9 @@ def jacobian_dict(j: Any) -> dict[str, Any]:
 
 
 def _mixed_line(m: Any, lang: str, show: Show) -> str:
-    return mv_message(f"mixed_{m.method}", lang, a=show(m.first), b=show(m.second),
-                      value=show(m.value))
+    return mv_message(
+        f"mixed_{m.method}", lang, a=show(m.first), b=show(m.second), value=show(m.value)
+    )
 
 
 def hessian_text(h: Any, lang: str) -> str:
@@ -418,7 +440,8 @@ def hessian_text(h: Any, lang: str) -> str:
 def hessian_latex(h: Any, lang: str) -> str:
     title = escape_text(mv_message("hessian_title", lang, f="\x00f", vars="\x00v"))
     title = title.replace("\x00f", f"${latex_str(h.expr)}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in h.vars) + "$")
+        "\x00v", "$" + ", ".join(latex_str(v) for v in h.vars) + "$"
+    )
     first = escape_text(mv_message("first_partials", lang))
     out = [f"\\noindent {title}", "", f"\\noindent {first}", ""]
     for d in h.gradient.partials:
@@ -438,8 +461,12 @@ def hessian_latex(h: Any, lang: str) -> str:
 
 
 def hessian_markdown(h: Any, lang: str) -> str:
-    title = mv_message("hessian_title", lang, f=f"${latex_str(h.expr)}$",
-                       vars="$" + ", ".join(latex_str(v) for v in h.vars) + "$")
+    title = mv_message(
+        "hessian_title",
+        lang,
+        f=f"${latex_str(h.expr)}$",
+        vars="$" + ", ".join(latex_str(v) for v in h.vars) + "$",
+    )
     out = [f"### {title}", "", f"#### {mv_message('first_partials', lang)}", ""]
     for d in h.gradient.partials:
         out.append(derivation_to_markdown(d, lang=lang))
@@ -466,8 +493,14 @@ def hessian_dict(h: Any) -> dict[str, Any]:
         "second": [[derivation_to_dict(d) for d in row] for row in h.second],
         "matrix": _matrix_dict(h.matrix),
         "mixed": [
-            {"first": str(m.first), "second": str(m.second), "agree": m.agree,
-             "proved": m.proved, "method": m.method, "value": expression_dict(m.value)}
+            {
+                "first": str(m.first),
+                "second": str(m.second),
+                "agree": m.agree,
+                "proved": m.proved,
+                "method": m.method,
+                "value": expression_dict(m.value),
+            }
             for m in h.mixed
         ],
         "verification": h.verification.to_dict(),
@@ -475,8 +508,7 @@ def hessian_dict(h: Any) -> dict[str, Any]:
 
 
 def _matrix_dict(matrix: sp.MatrixBase) -> list[list[dict[str, str]]]:
-    return [[expression_dict(matrix[i, j]) for j in range(matrix.cols)]
-            for i in range(matrix.rows)]
+    return [[expression_dict(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
 
 
 # --------------------------------------------------------------------------- classification
@@ -498,8 +530,10 @@ def _charpoly_expr(c: Any) -> sp.Expr:
 def _verdict(c: Any, lang: str) -> str:
     text = kind_name(c.kind, lang)
     if c.evidence:
-        text += (f" ({mv_message('evidence_label', lang)}: {kind_name(c.evidence, lang)}, "
-                 f"{mv_message('not_proved', lang)})")
+        text += (
+            f" ({mv_message('evidence_label', lang)}: {kind_name(c.evidence, lang)}, "
+            f"{mv_message('not_proved', lang)})"
+        )
     return text
 
 
@@ -509,16 +543,21 @@ def classification_text(c: Any, lang: str, *, title: bool = True) -> str:
         if c.anywhere:
             out.append(mv_message("classification_anywhere", lang))
         else:
-            out.append(mv_message("classification_title", lang,
-                                  point=_point_text(c.point, c.vars, unicode_str)))
+            out.append(
+                mv_message(
+                    "classification_title", lang, point=_point_text(c.point, c.vars, unicode_str)
+                )
+            )
     out.extend(_labelled_matrix("H", c.matrix, "  "))
     if c.value is not None:
         out.append(f"  {mv_message('value_at', lang)}: {unicode_str(c.value)}")
     out.append(f"  {mv_message('charpoly', lang)}: {unicode_str(_charpoly_expr(c))}")
     out.append(f"  {mv_message('eigenvalues', lang)}: {_eigen_text(c, lang, unicode_str)}")
     if len(c.minors) > 1:
-        out.append(f"  {mv_message('minors', lang)}: "
-                   + ", ".join(f"D{k} = {unicode_str(m)}" for k, m in enumerate(c.minors, 1)))
+        out.append(
+            f"  {mv_message('minors', lang)}: "
+            + ", ".join(f"D{k} = {unicode_str(m)}" for k, m in enumerate(c.minors, 1))
+        )
     out.append(f"  → {mv_message('verdict', lang)}: {_verdict(c, lang)}")
     for r in c.reasons:
         out.append(f"    {reason_text(r, lang)}")
@@ -537,17 +576,25 @@ def classification_latex(c: Any, lang: str) -> str:
     rows.append(f"\\det(tI - H) &= {latex_str(_charpoly_expr(c).subs(sp.Symbol('t'), t))}")
     if c.eigenvalues:
         eig = ", ".join(latex_str(v) for v in c.eigenvalues)
-        tag = "" if c.eigenvalues_exact else r" && \text{%s}" % escape_text(
-            mv_message("eigen_numeric", lang))
+        tag = (
+            ""
+            if c.eigenvalues_exact
+            else r" && \text{%s}" % escape_text(mv_message("eigen_numeric", lang))
+        )
         rows.append(f"\\lambda &= {eig}{tag}")
     if len(c.minors) > 1:
-        rows.append(", ".join(f"D_{{{k}}} &= {latex_str(m)}" if k == 1 else
-                              f"D_{{{k}}} = {latex_str(m)}"
-                              for k, m in enumerate(c.minors, 1)))
+        rows.append(
+            ", ".join(
+                f"D_{{{k}}} &= {latex_str(m)}" if k == 1 else f"D_{{{k}}} = {latex_str(m)}"
+                for k, m in enumerate(c.minors, 1)
+            )
+        )
     out = [f"\\noindent {head}", "", "\\begin{align*}", " \\\\\n".join(rows), "\\end{align*}", ""]
     verdict = escape_text(f"{mv_message('verdict', lang)}: {_verdict(c, lang)}")
-    out.append(f"\\noindent \\textbf{{{verdict}}}. "
-               + " ".join(reason_text(r, lang, mode="latex") for r in c.reasons))
+    out.append(
+        f"\\noindent \\textbf{{{verdict}}}. "
+        + " ".join(reason_text(r, lang, mode="latex") for r in c.reasons)
+    )
     out.append("")
     out.append(f"\\noindent {escape_text(verification_line(c.verification, lang, mark=False))}")
     return "\n".join(out)
@@ -568,8 +615,10 @@ def classification_markdown(c: Any, lang: str, *, title: bool = True) -> str:
     out.append(f"- {mv_message('charpoly', lang)}: ${latex_str(_charpoly_expr(c))}$")
     out.append(f"- {mv_message('eigenvalues', lang)}: {_eigen_text(c, lang, _math_show)}")
     if len(c.minors) > 1:
-        out.append(f"- {mv_message('minors', lang)}: "
-                   + ", ".join(f"$D_{{{k}}} = {latex_str(m)}$" for k, m in enumerate(c.minors, 1)))
+        out.append(
+            f"- {mv_message('minors', lang)}: "
+            + ", ".join(f"$D_{{{k}}} = {latex_str(m)}$" for k, m in enumerate(c.minors, 1))
+        )
     out.append(f"- **{mv_message('verdict', lang)}: {_verdict(c, lang)}**")
     out.append("")
     out.append(" ".join(reason_text(r, lang, mode="markdown") for r in c.reasons))
@@ -603,13 +652,18 @@ def classification_dict(c: Any) -> dict[str, Any]:
         "eigenvalues": [expression_dict(v) for v in c.eigenvalues],
         "eigenvalues_exact": c.eigenvalues_exact,
         "minors": [expression_dict(m) for m in c.minors],
-        "inertia": None if c.inertia is None else dict(
-            zip(("positive", "negative", "zero"), c.inertia, strict=True)),
+        "inertia": None
+        if c.inertia is None
+        else dict(zip(("positive", "negative", "zero"), c.inertia, strict=True)),
         "depends_on": [str(p) for p in c.depends_on],
         "cases": [
-            {"kind": case.kind, "condition": {**expression_dict(case.condition),
-                                              **{lang: condition_text(case.condition, lang, False)
-                                                 for lang in LANGUAGES}}}
+            {
+                "kind": case.kind,
+                "condition": {
+                    **expression_dict(case.condition),
+                    **{lang: condition_text(case.condition, lang, False) for lang in LANGUAGES},
+                },
+            }
             for case in c.cases
         ],
         "numeric": c.numeric,
@@ -640,8 +694,7 @@ def _point_line(p: Any, vars: Sequence[sp.Symbol], lang: str, show: Show) -> str
 
 
 def critical_text(cp: Any, lang: str) -> str:
-    out = [mv_message("critical_title", lang, f=unicode_str(cp.expr), vars=_vars_text(cp.vars)),
-           ""]
+    out = [mv_message("critical_title", lang, f=unicode_str(cp.expr), vars=_vars_text(cp.vars)), ""]
     for x, d in zip(cp.vars, cp.gradient.partials, strict=True):
         out.append(f"∂f/∂{unicode_str(x)}:")
         out.extend(_indent(derivation_to_text(d, lang=lang)))
@@ -656,8 +709,9 @@ def critical_text(cp: Any, lang: str) -> str:
     else:
         out.append(mv_message("critical_count", lang, count=len(cp.points)))
     for number, p in enumerate(cp.points, 1):
-        out.append(f"{number}. {_point_line(p, cp.vars, lang, unicode_str)}"
-                   f"  →  {kind_name(p.kind, lang)}")
+        out.append(
+            f"{number}. {_point_line(p, cp.vars, lang, unicode_str)}  →  {kind_name(p.kind, lang)}"
+        )
         if p.classification is not None:
             out.extend(_indent(classification_text(p.classification, lang, title=False), "   "))
         out.append("")
@@ -668,7 +722,8 @@ def critical_text(cp: Any, lang: str) -> str:
 def critical_latex(cp: Any, lang: str) -> str:
     title = escape_text(mv_message("critical_title", lang, f="\x00f", vars="\x00v"))
     title = title.replace("\x00f", f"${latex_str(cp.expr)}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in cp.vars) + "$")
+        "\x00v", "$" + ", ".join(latex_str(v) for v in cp.vars) + "$"
+    )
     out = [f"\\noindent {title}", ""]
     for d in cp.gradient.partials:
         out.extend([derivation_to_latex(d, lang=lang), ""])
@@ -688,11 +743,12 @@ def critical_latex(cp: Any, lang: str) -> str:
             kind = escape_text(kind_name(p.kind, lang))
             reasons = ""
             if p.classification is not None:
-                reasons = " ".join(reason_text(r, lang, mode="latex")
-                                   for r in p.classification.reasons)
+                reasons = " ".join(
+                    reason_text(r, lang, mode="latex") for r in p.classification.reasons
+                )
                 eig = p.classification.eigenvalues
                 if eig:
-                    reasons = (f"$\\lambda = {', '.join(latex_str(v) for v in eig)}$. " + reasons)
+                    reasons = f"$\\lambda = {', '.join(latex_str(v) for v in eig)}$. " + reasons
             out.append(f"\\item {line}: \\textbf{{{kind}}}. {reasons}")
         out.append("\\end{enumerate}")
     out.append("")
@@ -701,8 +757,12 @@ def critical_latex(cp: Any, lang: str) -> str:
 
 
 def critical_markdown(cp: Any, lang: str) -> str:
-    title = mv_message("critical_title", lang, f=f"${latex_str(cp.expr)}$",
-                       vars="$" + ", ".join(latex_str(v) for v in cp.vars) + "$")
+    title = mv_message(
+        "critical_title",
+        lang,
+        f=f"${latex_str(cp.expr)}$",
+        vars="$" + ", ".join(latex_str(v) for v in cp.vars) + "$",
+    )
     out = [f"### {title}", ""]
     for d in cp.gradient.partials:
         out.append(derivation_to_markdown(d, lang=lang))
@@ -717,12 +777,15 @@ def critical_markdown(cp: Any, lang: str) -> str:
         out.append(mv_message(key, lang, count=len(cp.points)))
         out.append("")
         for number, p in enumerate(cp.points, 1):
-            out.append(f"{number}. {_point_line(p, cp.vars, lang, _math_show)}: "
-                       f"**{kind_name(p.kind, lang)}**")
+            out.append(
+                f"{number}. {_point_line(p, cp.vars, lang, _math_show)}: "
+                f"**{kind_name(p.kind, lang)}**"
+            )
             if p.classification is not None:
                 out.append("")
-                out.extend(_indent(classification_markdown(p.classification, lang, title=False),
-                                   "   "))
+                out.extend(
+                    _indent(classification_markdown(p.classification, lang, title=False), "   ")
+                )
     out.append("")
     out.append(verification_line(cp.verification, lang))
     return "\n".join(out) + "\n"
@@ -743,12 +806,16 @@ def critical_dict(cp: Any) -> dict[str, Any]:
                 "kind": p.kind,
                 "exact": p.exact,
                 "family": [str(s) for s in p.family],
-                "family_kind": ("integers" if p.family and all(s.is_integer for s in p.family)
-                                else ("reals" if p.family else None)),
+                "family_kind": (
+                    "integers"
+                    if p.family and all(s.is_integer for s in p.family)
+                    else ("reals" if p.family else None)
+                ),
                 "value": None if p.value is None else expression_dict(p.value),
                 "eigenvalues": [expression_dict(v) for v in p.eigenvalues],
-                "classification": (None if p.classification is None
-                                   else classification_dict(p.classification)),
+                "classification": (
+                    None if p.classification is None else classification_dict(p.classification)
+                ),
             }
             for p in cp.points
         ],
@@ -842,10 +909,19 @@ def implicit_dict(d: Any) -> dict[str, Any]:
         "x": str(d.x),
         "y": str(d.y),
         "steps": [
-            {"kind": s.kind, "lhs": expression_dict(s.lhs), "rhs": expression_dict(s.rhs),
-             "text": {lang: mv_message("implicit_" + s.kind, lang,
-                                       **{k: unicode_str(v) for k, v in _implicit_names(d).items()})
-                      for lang in LANGUAGES}}
+            {
+                "kind": s.kind,
+                "lhs": expression_dict(s.lhs),
+                "rhs": expression_dict(s.rhs),
+                "text": {
+                    lang: mv_message(
+                        "implicit_" + s.kind,
+                        lang,
+                        **{k: unicode_str(v) for k, v in _implicit_names(d).items()},
+                    )
+                    for lang in LANGUAGES
+                },
+            }
             for s in d.steps
         ],
         "lhs_derivation": derivation_to_dict(d.lhs_derivation),
@@ -856,22 +932,34 @@ def implicit_dict(d: Any) -> dict[str, Any]:
 
 
 _TEXT: dict[str, Callable[..., Any]] = {
-    "Gradient": gradient_text, "Jacobian": jacobian_text, "Hessian": hessian_text,
-    "Classification": classification_text, "CriticalPoints": critical_text,
+    "Gradient": gradient_text,
+    "Jacobian": jacobian_text,
+    "Hessian": hessian_text,
+    "Classification": classification_text,
+    "CriticalPoints": critical_text,
     "ImplicitDerivative": implicit_text,
 }
 _LATEX: dict[str, Callable[..., Any]] = {
-    "Gradient": gradient_latex, "Jacobian": jacobian_latex, "Hessian": hessian_latex,
-    "Classification": classification_latex, "CriticalPoints": critical_latex,
+    "Gradient": gradient_latex,
+    "Jacobian": jacobian_latex,
+    "Hessian": hessian_latex,
+    "Classification": classification_latex,
+    "CriticalPoints": critical_latex,
     "ImplicitDerivative": implicit_latex,
 }
 _MARKDOWN: dict[str, Callable[..., Any]] = {
-    "Gradient": gradient_markdown, "Jacobian": jacobian_markdown, "Hessian": hessian_markdown,
-    "Classification": classification_markdown, "CriticalPoints": critical_markdown,
+    "Gradient": gradient_markdown,
+    "Jacobian": jacobian_markdown,
+    "Hessian": hessian_markdown,
+    "Classification": classification_markdown,
+    "CriticalPoints": critical_markdown,
     "ImplicitDerivative": implicit_markdown,
 }
 _DICT: dict[str, Callable[..., Any]] = {
-    "Gradient": gradient_dict, "Jacobian": jacobian_dict, "Hessian": hessian_dict,
-    "Classification": classification_dict, "CriticalPoints": critical_dict,
+    "Gradient": gradient_dict,
+    "Jacobian": jacobian_dict,
+    "Hessian": hessian_dict,
+    "Classification": classification_dict,
+    "CriticalPoints": critical_dict,
     "ImplicitDerivative": implicit_dict,
 }
