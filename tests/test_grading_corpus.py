@@ -287,6 +287,239 @@ HANDWRITTEN: list[tuple[dict[str, Any], str, str, list[str], str]] = [
 ]
 
 
+# Taylor, classification and critical-point answers (symderiv.grading.kinds).
+# (problem, answer, status, diagnosis, category), appended after HANDWRITTEN.
+SIN3 = {"kind": "taylor", "function": "sin(x)", "var": "x", "at": 0, "order": 3}
+EXP1 = {"kind": "taylor", "function": "e^x", "var": "x", "at": 1, "order": 3}
+LN1 = {"kind": "taylor", "function": "ln(x)", "var": "x", "at": 1, "order": 3}
+COSPI = {"kind": "taylor", "function": "cos(x)", "var": "x", "at": "pi/2", "order": 2}
+SQRT = {"kind": "taylor", "function": "sqrt(x)", "var": "x", "at": 4, "order": 2}
+GEO = {"kind": "taylor", "function": "1/(1-x)", "var": "x", "at": 0, "order": 4}
+EXP0 = {"kind": "taylor", "function": "e^{2x}", "var": "x", "at": 0, "order": 3}
+TAYLOR: list[tuple[dict[str, Any], str, str, list[str], str]] = [
+    (SIN3, r"x - \frac{x^3}{6}", "correct", [], "taylor"),
+    (SIN3, r"x - \frac{x^3}{3!} + \cdots", "correct", [], "taylor"),
+    (SIN3, r"T_3(x) = x - \frac{1}{6}x^{3}", "correct", [], "taylor"),
+    (SIN3, r"\sin x \approx x - \frac{x^3}{6} + O(x^5)", "correct", [], "taylor"),
+    (SIN3, r"x - x^3", "incorrect", ["taylor.missing_factorial"], "taylor_slip"),
+    (SIN3, r"x", "incorrect", ["taylor.truncated"], "taylor_slip"),
+    (
+        SIN3,
+        r"x - \frac{x^3}{6} + \frac{x^5}{120}",
+        "incorrect",
+        ["taylor.extra_terms"],
+        "taylor_slip",
+    ),
+    (SIN3, r"x + \frac{x^3}{6}", "incorrect", [], "sign"),
+    (SIN3, r"x - \frac{x^3}{6} + 10^{-40}", "incorrect", [], "off_by_constant"),
+    (SIN3, r"x - 0.1667x^3", "incorrect", [], "rounded"),
+    (SIN3, r"\sin(x)", "incorrect", [], "not_an_answer"),
+    (SIN3, r"X - \frac{X^3}{6}", "invalid", [], "unknown_symbol"),
+    (SIN3, r"x - \frac{x^3}{", "invalid", [], "unreadable"),
+    (EXP1, r"e + e(x-1) + \frac{e}{2}(x-1)^2 + \frac{e}{6}(x-1)^3", "correct", [], "taylor"),
+    (
+        EXP1,
+        r"e\left(1 + (x-1) + \frac{(x-1)^2}{2} + \frac{(x-1)^3}{6}\right)",
+        "correct",
+        [],
+        "taylor",
+    ),
+    (
+        EXP1,
+        r"e + e(x-1) + e(x-1)^2 + e(x-1)^3",
+        "incorrect",
+        ["taylor.missing_factorial"],
+        "taylor_slip",
+    ),
+    (
+        EXP1,
+        r"e + ex + \frac{e}{2}x^2 + \frac{e}{6}x^3",
+        "incorrect",
+        ["taylor.powers_of_x"],
+        "taylor_slip",
+    ),
+    (
+        EXP1,
+        r"1 + x + \frac{x^2}{2} + \frac{x^3}{6}",
+        "incorrect",
+        ["taylor.wrong_center"],
+        "taylor_slip",
+    ),
+    (EXP1, r"e + e(x-1) + \frac{e}{2}(x-1)^2 + \frac{e}{3}(x-1)^3", "incorrect", [], "higher_term"),
+    (EXP1, r"e + e(x-1) + \frac{e}{2}(x-1)^2", "incorrect", ["taylor.truncated"], "taylor_slip"),
+    (LN1, r"(x-1) - \frac{(x-1)^2}{2} + \frac{(x-1)^3}{3}", "correct", [], "taylor"),
+    (LN1, r"-\frac{11}{6} + 3x - \frac{3}{2}x^2 + \frac{1}{3}x^3", "correct", [], "taylor"),
+    (LN1, r"(x-1) - (x-1)^2 + 2(x-1)^3", "incorrect", ["taylor.missing_factorial"], "taylor_slip"),
+    (LN1, r"(x-1) + \frac{(x-1)^2}{2} + \frac{(x-1)^3}{3}", "incorrect", [], "sign"),
+    (COSPI, r"-\left(x - \frac{\pi}{2}\right)", "correct", [], "taylor"),
+    (COSPI, r"\frac{\pi}{2} - x", "correct", [], "taylor"),
+    (COSPI, r"-x", "incorrect", ["taylor.powers_of_x"], "taylor_slip"),
+    (COSPI, r"1 - \frac{x^2}{2}", "incorrect", ["taylor.wrong_center"], "taylor_slip"),
+    (SQRT, r"2 + \frac{x-4}{4} - \frac{(x-4)^2}{64}", "correct", [], "taylor"),
+    (
+        SQRT,
+        r"2 + \frac{1}{4}(x-4) - \frac{1}{32}(x-4)^2",
+        "incorrect",
+        ["taylor.missing_factorial"],
+        "taylor_slip",
+    ),
+    (SQRT, r"2 + \frac{x-4}{4} + \frac{(x-4)^2}{64}", "incorrect", [], "sign"),
+    (GEO, r"1 + x + x^2 + x^3 + x^4", "correct", [], "taylor"),
+    (GEO, r"\sum 1 + x + x^2 + x^3", "invalid", [], "unreadable"),
+    (GEO, r"1 + x + x^2 + x^3", "incorrect", ["taylor.truncated"], "taylor_slip"),
+    (GEO, r"\frac{1}{1-x}", "incorrect", [], "not_an_answer"),
+    (EXP0, r"1 + 2x + 2x^2 + \frac{4}{3}x^3", "correct", [], "taylor"),
+    (EXP0, r"1 + 2x + 4x^2 + 8x^3", "incorrect", ["taylor.missing_factorial"], "taylor_slip"),
+    (EXP0, r"1 + x + \frac{x^2}{2} + \frac{x^3}{6}", "incorrect", [], "chain"),
+    (EXP0, r"(1 + 2x + 2x^2, 1)", "invalid", [], "wrong_shape"),
+]
+SADDLE = {
+    "kind": "classification",
+    "function": "x^3 - 3x + y^2",
+    "vars": ["x", "y"],
+    "point": [-1, 0],
+}
+MINP = {"kind": "classification", "function": "x^3 - 3x + y^2", "vars": ["x", "y"], "point": [1, 0]}
+MAXP = {
+    "kind": "classification",
+    "function": "-x^2 - y^2 + x y",
+    "vars": ["x", "y"],
+    "point": {"x": 0, "y": 0},
+}
+QUART = {"kind": "classification", "function": "x^4 + y^4", "vars": ["x", "y"], "point": [0, 0]}
+QUART2 = {**QUART, "test": "second_derivative"}
+MONKEY = {
+    "kind": "classification",
+    "function": "x^3 - 3 x y^2",
+    "vars": ["x", "y"],
+    "point": [0, 0],
+}
+CUBE1 = {"kind": "classification", "function": "x^3", "var": "x", "point": [0]}
+CLASSIFICATION: list[tuple[dict[str, Any], str, str, list[str], str]] = [
+    (MINP, "minimum", "correct", [], "classification"),
+    (MINP, r"\text{local minimum}", "correct", [], "classification"),
+    (MINP, "It is a local minimum.", "correct", [], "classification"),
+    (MINP, "극소", "correct", [], "classification"),
+    (MINP, "극솟값", "correct", [], "classification"),
+    (MINP, "maximum", "incorrect", ["classification.min_max_swapped"], "wrong_kind"),
+    (MINP, "saddle", "incorrect", [], "wrong_kind"),
+    (MINP, "not a minimum", "invalid", [], "unreadable"),
+    (MINP, "minimum or maximum", "invalid", [], "unreadable"),
+    (MINP, "x^2", "invalid", [], "unreadable"),
+    (SADDLE, r"\text{saddle point}", "correct", [], "classification"),
+    (SADDLE, "안장점", "correct", [], "classification"),
+    (SADDLE, "$\\mathrm{saddle}$", "correct", [], "classification"),
+    (SADDLE, "minimum", "incorrect", [], "wrong_kind"),
+    (SADDLE, "inconclusive", "incorrect", [], "wrong_kind"),
+    (MAXP, "maximum", "correct", [], "classification"),
+    (MAXP, "극대점", "correct", [], "classification"),
+    (MAXP, "local max", "correct", [], "classification"),
+    (MAXP, "극소", "incorrect", ["classification.min_max_swapped"], "wrong_kind"),
+    (QUART, "minimum", "correct", [], "classification"),
+    (QUART, "inconclusive", "incorrect", ["classification.higher_order"], "inconclusive"),
+    (QUART, "판정 불가", "incorrect", ["classification.higher_order"], "inconclusive"),
+    (QUART, "maximum", "incorrect", ["classification.min_max_swapped"], "wrong_kind"),
+    (QUART2, "inconclusive", "correct", [], "classification"),
+    (QUART2, r"\text{the test is inconclusive}", "correct", [], "classification"),
+    (QUART2, "minimum", "incorrect", ["classification.beyond_test"], "wrong_kind"),
+    (MONKEY, "saddle", "correct", [], "classification"),
+    (MONKEY, "minimum", "incorrect", [], "wrong_kind"),
+    (CUBE1, "neither a minimum nor a maximum", "correct", [], "classification"),
+    (CUBE1, "saddle", "correct", [], "classification"),
+    (CUBE1, "minimum", "incorrect", [], "wrong_kind"),
+]
+CP = {"kind": "critical_points", "function": "x^3 + y^3 - 3 x y", "vars": ["x", "y"]}
+CPK = {**CP, "kinds": False}
+CP1 = {"kind": "critical_points", "function": "x^3 - 3x", "vars": ["x"]}
+CP3 = {"kind": "critical_points", "function": "x^4 - 2x^2 + y^2", "vars": ["x", "y"]}
+NONE = {"kind": "critical_points", "function": "e^x + y^2", "vars": ["x", "y"]}
+ROOT = {"kind": "critical_points", "function": "x^3 - 6x + y^2", "vars": ["x", "y"]}
+CRITICAL: list[tuple[dict[str, Any], str, str, list[str], str]] = [
+    (CP, "(0,0) saddle; (1,1) minimum", "correct", [], "critical_points"),
+    (
+        CP,
+        r"\{(0,0)\ \text{saddle}, (1,1)\ \text{local minimum}\}",
+        "correct",
+        [],
+        "critical_points",
+    ),
+    (CP, "saddle at (0, 0), minimum at (1, 1)", "correct", [], "critical_points"),
+    (CP, "(0,0): 안장점, (1,1): 극소", "correct", [], "critical_points"),
+    (
+        CP,
+        r"(x, y) = (1, 1)\ \text{min}; (x, y) = (0, 0)\ \text{saddle}",
+        "correct",
+        [],
+        "critical_points",
+    ),
+    (CP, "(0,0), saddle, (1,1), minimum", "correct", [], "critical_points"),
+    (CP, "(1,1) minimum", "incorrect", ["critical.missing_point"], "missing_point"),
+    (
+        CP,
+        "(0,0) saddle; (1,1) minimum; (-1,-1) maximum",
+        "incorrect",
+        ["critical.extra_point"],
+        "extra_point",
+    ),
+    (CP, "(0,0) minimum; (1,1) minimum", "incorrect", ["critical.wrong_kind"], "wrong_kind"),
+    (
+        CP,
+        "(0,0) saddle; (1,1) maximum",
+        "incorrect",
+        ["critical.wrong_kind", "classification.min_max_swapped"],
+        "wrong_kind",
+    ),
+    (CP, r"\{(0,0), (1,1)\}", "incorrect", ["critical.missing_kind"], "missing_kind"),
+    (
+        CP,
+        "(1+10^{-40}, 1) minimum; (0,0) saddle",
+        "incorrect",
+        ["critical.extra_point"],
+        "off_by_constant",
+    ),
+    (CP, "none", "incorrect", ["critical.missing_point"], "missing_point"),
+    (CP, "(0,0) not a saddle; (1,1) minimum", "invalid", [], "unreadable"),
+    (CP, "(0,0,0) saddle", "invalid", [], "unreadable"),
+    (CP, "(a, 0) saddle", "invalid", [], "unreadable"),
+    (CPK, r"\{(0,0), (1,1)\}", "correct", [], "critical_points"),
+    (CPK, r"(1, 1), (0, 0)", "correct", [], "critical_points"),
+    (CPK, r"(0, 0)", "incorrect", ["critical.missing_point"], "missing_point"),
+    (CP1, "x = -1 (maximum), x = 1 (minimum)", "correct", [], "critical_points"),
+    (CP1, "-1 max; 1 min", "correct", [], "critical_points"),
+    (CP1, r"\{-1, 1\}", "incorrect", ["critical.missing_kind"], "missing_kind"),
+    (CP1, "x = 1 (minimum)", "incorrect", ["critical.missing_point"], "missing_point"),
+    (CP3, "(-1, 0) minimum; (0, 0) saddle; (1, 0) minimum", "correct", [], "critical_points"),
+    (CP3, "(-1, 0) min, (1, 0) min", "incorrect", ["critical.missing_point"], "missing_point"),
+    (
+        CP3,
+        "(-1, 0) minimum; (0, 0) maximum; (1, 0) minimum",
+        "incorrect",
+        ["critical.wrong_kind"],
+        "wrong_kind",
+    ),
+    (NONE, "none", "correct", [], "critical_points"),
+    (NONE, r"\emptyset", "correct", [], "critical_points"),
+    (NONE, "임계점 없음", "correct", [], "critical_points"),
+    (NONE, "(0, 0) minimum", "incorrect", ["critical.extra_point"], "extra_point"),
+    (ROOT, r"(\sqrt{2}, 0) minimum; (-\sqrt{2}, 0) saddle", "correct", [], "critical_points"),
+    (
+        ROOT,
+        r"(\frac{2}{\sqrt{2}}, 0) minimum; (-\sqrt{2}, 0) saddle",
+        "correct",
+        [],
+        "critical_points",
+    ),
+    (
+        ROOT,
+        r"(1.4142, 0) minimum; (-1.4142, 0) saddle",
+        "incorrect",
+        ["critical.missing_point", "critical.extra_point"],
+        "rounded",
+    ),
+]
+OTHER_KINDS = TAYLOR + CLASSIFICATION + CRITICAL
+
+
 def _entry(
     n: int, problem: dict, answer: str, status: str, diagnosis: list[str], category: str
 ) -> dict:
@@ -340,7 +573,7 @@ def generate() -> list[dict]:
                 continue
             seen.add(slip.rule.id)
             add(problem, latex_str(slip.derivative), "incorrect", [slip.rule.id], "mal_rule")
-    for problem, answer, status, diagnosis, category in HANDWRITTEN:
+    for problem, answer, status, diagnosis, category in HANDWRITTEN + OTHER_KINDS:
         add(problem, answer, status, diagnosis, category)
     return rows
 
@@ -370,6 +603,36 @@ def test_corpus_size_and_coverage() -> None:
         "sigmoid.forgot_one_minus",
     }
     assert required <= diagnosed
+
+
+OTHER = ("taylor", "classification", "critical_points")
+
+
+def test_corpus_covers_other_kinds() -> None:
+    rows = load()
+    counts = Counter(r["problem"]["kind"] for r in rows)
+    for kind in OTHER:
+        assert counts[kind] >= 20
+        statuses = {r["expect"]["status"] for r in rows if r["problem"]["kind"] == kind}
+        assert statuses == {"correct", "incorrect", "invalid"}
+
+
+def test_corpus_verdicts_other_kinds() -> None:
+    """The fast part of the corpus: zero wrong answers accepted, every label met."""
+    from symderiv.grading import grade
+
+    wrong_accepted, mismatched = [], []
+    for row in load():
+        if row["problem"]["kind"] not in OTHER:
+            continue
+        verdict = grade(row["problem"], row["answer"])
+        want = row["expect"]
+        if verdict.correct and want["status"] != "correct":
+            wrong_accepted.append((row["id"], row["answer"]))
+        if verdict.status != want["status"] or not set(want["diagnosis"]) <= set(verdict.diagnosis):
+            mismatched.append((row["id"], row["answer"], verdict.status, verdict.diagnosis))
+    assert wrong_accepted == []
+    assert mismatched == []
 
 
 @pytest.mark.slow

@@ -21,7 +21,14 @@ from symderiv.errors import ParseError
 from symderiv.grading.answers import Answer, read_answer
 from symderiv.grading.equivalence import Comparison, compare
 from symderiv.grading.malrules import Slip, slips
-from symderiv.grading.problems import Expected, Problem, Target, as_problem, expected_answer
+from symderiv.grading.problems import (
+    OTHER_KINDS,
+    Expected,
+    Problem,
+    Target,
+    as_problem,
+    expected_answer,
+)
 from symderiv.grading.verdict import EntryVerdict, Policy, Verdict, message
 from symderiv.render.printers import latex_str
 
@@ -240,6 +247,10 @@ def local_grade(
     """Grade in this process (bounded by design, not by a hard kill)."""
     policy = policy or Policy()
     prob = as_problem(problem)
+    if prob.kind in OTHER_KINDS:
+        from symderiv.grading.kinds import grade_other
+
+        return grade_other(prob, answer, lang=lang, policy=policy, abs_tol=abs_tol)
     expected = _expected(prob)
     try:
         read = read_answer(answer)

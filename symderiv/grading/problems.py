@@ -12,9 +12,24 @@ Schema (dict keys; all text is read with :func:`symderiv.parse`):
 * ``{"kind": "hessian", "function": ..., "vars": [...]}`` -- a matrix answer.
 * ``{"kind": "expression", "expected": "...", "vars": ["x"]}`` -- equivalence with a given
   expression (``vars`` defaults to its free symbols).
+* ``{"kind": "taylor", "function": "e^x", "var": "x", "at": 1, "order": 3}`` -- the
+  Taylor polynomial of degree ``order`` (0 to 12; required in a dict) about ``at``
+  (a number or text such as ``"pi/4"``, default 0); one variable.
+* ``{"kind": "classification", "function": "x^3 - 3x + y^2", "vars": ["x", "y"],
+  "point": [1, 0]}`` -- the answer is one word: minimum, maximum, saddle or
+  inconclusive (also 극소, 극대, 안장점, 판정 불가, ...). ``point`` is a list in the
+  order of ``vars`` or a dict ``{"x": 1, "y": 0}``; it must be a critical point.
+  ``"test"``: ``"any"`` (default; the expected kind is the proved one, higher-order
+  arguments included) or ``"second_derivative"`` (the expected kind is what the Hessian
+  alone says, so "inconclusive" where it is semidefinite).
+* ``{"kind": "critical_points", "function": ..., "vars": [...]}`` -- the answer is the set
+  of critical points, each with its kind (``(0,0) saddle; (1,1) minimum``).
+  ``"kinds": false`` asks for the points only; ``"test"`` as for classification. The
+  function must have finitely many critical points, all found provably.
 
 Optional for every kind: ``"form"``: ``"any"`` (default), ``"simplified"`` or
-``"factored"``; ``"id"`` (carried along). Every entry of the expected answer is a
+``"factored"`` (derivative kinds only); ``"id"`` (carried along). The last three kinds are
+graded by :mod:`symderiv.grading.kinds`. Every entry of the expected answer is a
 derivative of a function by a sequence of variables (a :class:`Target`), which is what the
 mal-rule diagnosis needs; ``expression`` problems have no target.
 """
@@ -33,9 +48,15 @@ from symderiv.parsing import parse
 
 __all__ = ["FORMS", "KINDS", "Expected", "Problem", "ProblemError", "Target", "as_problem"]
 
-KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "expression")
+#: Kinds whose expected answer is a derivative or an expression (graded here).
+DERIVATIVE_KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "expression")
+#: Kinds graded by :mod:`symderiv.grading.kinds`.
+OTHER_KINDS = ("taylor", "classification", "critical_points")
+KINDS = DERIVATIVE_KINDS + OTHER_KINDS
 FORMS = ("any", "simplified", "factored")
+TESTS = ("any", "second_derivative")
 MAX_VARS = 6
+MAX_TAYLOR_ORDER = 12
 
 
 class ProblemError(SymderivError, ValueError):
@@ -55,6 +76,10 @@ class Problem:
     expected: str | None = None
     form: str = "any"
     id: str | None = None
+    point: tuple[str, ...] = ()
+    at: str | None = None
+    test: str = "any"
+    kinds: bool = True
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Problem:
@@ -71,16 +96,40 @@ class Problem:
             "expected",
             "form",
             "id",
+            "point",
+            "at",
+            "test",
+            "kinds",
         }
         unknown = sorted(set(data) - known)
         if unknown:
             raise ProblemError(f"unknown problem field(s): {', '.join(map(str, unknown))}")
-        order = data.get("order", 1)
-        if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= 4:
-            raise ProblemError("order must be a whole number from 1 to 4")
+        if kind == "taylor":
+            if "order" not in data:
+                raise ProblemError("a taylor problem needs an order")
+            order = data["order"]
+            low, high = 0, MAX_TAYLOR_ORDER
+        else:
+            order = data.get("order", 1)
+            low, high = 1, 4
+        if not isinstance(order, int) or isinstance(order, bool) or not low <= order <= high:
+            raise ProblemError(f"order must be a whole number from {low} to {high}")
         vars_ = data.get("vars") or ()
         if isinstance(vars_, str):
             vars_ = (vars_,)
+        point = data.get("point")
+        if isinstance(point, Mapping):
+            if not vars_:
+                vars_ = tuple(str(k) for k in point)
+            names = {str(k): v for k, v in point.items()}
+            if set(names) != {str(v) for v in vars_}:
+                raise ProblemError("the point must give a value for each of the vars")
+            point = [names[str(v)] for v in vars_]
+        elif point is not None and not isinstance(point, list | tuple):
+            point = [point]
+        kinds = data.get("kinds", True)
+        if not isinstance(kinds, bool):
+            raise ProblemError("kinds must be true or false")
         return cls(
             kind=str(kind),
             function=_text(data.get("function")),
@@ -91,11 +140,15 @@ class Problem:
             expected=_text(data.get("expected")),
             form=str(data.get("form", "any")),
             id=_text(data.get("id")),
+            point=tuple(_text(v) or "" for v in point or ()),
+            at=_text(data.get("at")),
+            test=str(data.get("test", "any")),
+            kinds=kinds,
         )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
-        for key in ("function", "var", "expected", "id"):
+        for key in ("function", "var", "expected", "id", "at"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.functions:
@@ -106,6 +159,14 @@ class Problem:
             out["order"] = self.order
         if self.form != "any":
             out["form"] = self.form
+        if self.point:
+            out["point"] = list(self.point)
+        if self.test != "any":
+            out["test"] = self.test
+        if not self.kinds:
+            out["kinds"] = False
+        if self.kind == "taylor":
+            out["order"] = self.order
         return out
 
 
@@ -182,6 +243,8 @@ def expected_answer(problem: Problem) -> Expected:
     """Work out the expected answer of ``problem`` with the engine."""
     if problem.kind not in KINDS:
         raise ProblemError(f"unknown problem kind {problem.kind!r}; known: {', '.join(KINDS)}")
+    if problem.kind in OTHER_KINDS:
+        raise ProblemError(f"{problem.kind} problems have no derivative to check steps against")
     if problem.form not in FORMS:
         raise ProblemError(f"form must be one of {', '.join(FORMS)}")
     if problem.kind == "expression":

@@ -8,6 +8,16 @@ Scoring policy (:class:`Policy`, defaults in brackets):
 * right value but not in the requested ``form``: ``form_credit`` [0.5], status incorrect.
 * vectors and matrices: each entry is scored as above and the score is the mean over the
   entries; the answer is correct only when every entry is. A wrong shape is invalid.
+* taylor: correct when every coefficient in powers of (x − a) is exactly right (a right
+  value at the centre with a wrong higher-order term is incorrect); one diagnosed slip
+  (``taylor.*``: forgot the 1/k!, wrong centre, stopped early, extra terms): ``slip_credit``.
+* classification: the right kind 1; "inconclusive" where the second-derivative test
+  is inconclusive but a higher-order argument decides the kind (``"test": "any"``):
+  ``inconclusive_credit`` [0.5]; any other kind 0.
+* critical_points: each expected point found with the right kind earns 1, found with a
+  wrong or missing kind ``point_credit`` [0.5] (an "inconclusive" as above:
+  ``inconclusive_credit``), missing 0; the score is the sum over (expected points + extra
+  points), so extra points lower it. Correct only when the set and every kind are right.
 """
 
 from __future__ import annotations
@@ -26,6 +36,8 @@ class Policy:
 
     slip_credit: float = 0.5
     form_credit: float = 0.5
+    inconclusive_credit: float = 0.5
+    point_credit: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,110 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "timeout": {
         "en": "Grading took too long ({seconds:g} s) and was stopped.",
         "ko": "채점 시간이 너무 오래 걸려({seconds:g}초) 중단했습니다.",
+    },
+    # ----------------------------------------------------------------- taylor
+    "not_polynomial": {
+        "en": "A Taylor polynomial is a polynomial in {var}; your answer is not.",
+        "ko": "테일러 다항식은 {var}에 대한 다항식이어야 하는데 답은 다항식이 아닙니다.",
+    },
+    "degree_too_high": {
+        "en": "Your answer has a power above {limit}; a Taylor polynomial of order {order} "
+        "has degree at most {order}.",
+        "ko": "답에 {limit}보다 높은 거듭제곱이 있습니다. {order}차 테일러 다항식의 차수는 "
+        "{order} 이하입니다.",
+    },
+    "coefficient_wrong": {
+        "en": "The coefficient of {power} should be {right}; yours is {yours}.",
+        "ko": "{power}의 계수는 {right}이어야 하는데 답에서는 {yours}입니다.",
+    },
+    "constant_wrong": {
+        "en": "The constant term should be {right} (the value f at the centre); yours is {yours}.",
+        "ko": "상수항은 {right}(중심에서의 함수값)이어야 하는데 답에서는 {yours}입니다.",
+    },
+    "taylor.missing_factorial": {
+        "en": "Your coefficients are the derivatives f⁽ᵏ⁾({at}) themselves: divide the k-th "
+        "one by k! (c_k = f⁽ᵏ⁾({at})/k!).",
+        "ko": "계수로 도함수 값 f⁽ᵏ⁾({at})를 그대로 썼습니다. k번째 계수는 k!로 나누어야 "
+        "합니다(c_k = f⁽ᵏ⁾({at})/k!).",
+    },
+    "taylor.powers_of_x": {
+        "en": "You used the right coefficients with powers of {var}; about {var} = {at} the "
+        "powers are of ({var} − {at}).",
+        "ko": "계수는 맞지만 {var}의 거듭제곱을 썼습니다. {var} = {at}에서의 전개는 "
+        "({var} − {at})의 거듭제곱으로 씁니다.",
+    },
+    "taylor.wrong_center": {
+        "en": "This is the Taylor polynomial about {var} = 0, not about {var} = {at}.",
+        "ko": "이것은 {var} = {at}이 아니라 {var} = 0에서의 테일러 다항식입니다.",
+    },
+    "taylor.truncated": {
+        "en": "Your polynomial stops at order {got}; the problem asks for order {order}.",
+        "ko": "답은 {got}차에서 멈췄습니다. 문제는 {order}차까지 요구합니다.",
+    },
+    "taylor.extra_terms": {
+        "en": "Your polynomial goes beyond order {order}; leave out the terms of degree "
+        "above {order}.",
+        "ko": "답이 {order}차를 넘습니다. {order}차보다 높은 항은 빼세요.",
+    },
+    # ----------------------------------------------------------------- classification
+    "kind_unreadable": {
+        "en": "Write one of: minimum, maximum, saddle point, inconclusive.",
+        "ko": "극소, 극대, 안장점, 판정 불가 중 하나로 쓰세요.",
+    },
+    "kind_wrong": {
+        "en": "At {point} the point is not a {yours}.",
+        "ko": "{point}은(는) {yours}이(가) 아닙니다.",
+    },
+    "classification.min_max_swapped": {
+        "en": "Minimum and maximum are swapped: a positive definite Hessian gives a "
+        "minimum, a negative definite one a maximum.",
+        "ko": "극소와 극대가 바뀌었습니다. 헤시안이 양의 정부호이면 극소, 음의 정부호이면 "
+        "극대입니다.",
+    },
+    "classification.higher_order": {
+        "en": "The second-derivative test is inconclusive here, but a higher-order argument "
+        "decides it: the point is a {right}.",
+        "ko": "여기서 이계도함수 판정은 판정 불가이지만, 고계 판정으로 결정됩니다: {right}입니다.",
+    },
+    "classification.beyond_test": {
+        "en": "The question asks what the second-derivative test says, and here it is "
+        "inconclusive (the Hessian is only semidefinite).",
+        "ko": "문제는 이계도함수 판정의 결과를 묻습니다. 여기서는 헤시안이 준정부호일 뿐이어서 "
+        "판정 불가입니다.",
+    },
+    # ----------------------------------------------------------------- critical points
+    "points_unreadable": {
+        "en": "Could not read the critical points: {error}. Write them like "
+        "(0, 0) saddle; (1, 1) minimum.",
+        "ko": "임계점을 읽을 수 없습니다: {error}. (0, 0) 안장점; (1, 1) 극소 처럼 쓰세요.",
+    },
+    "points_found": {
+        "en": "You found {found} of the {total} critical points.",
+        "ko": "임계점 {total}개 중 {found}개를 찾았습니다.",
+    },
+    "critical.missing_point": {
+        "en": "{count} critical point(s) are missing.",
+        "ko": "임계점 {count}개가 빠졌습니다.",
+    },
+    "critical.extra_point": {
+        "en": "{point} is not a critical point (the gradient there is {gradient}).",
+        "ko": "{point}은(는) 임계점이 아닙니다(그 점에서 기울기는 {gradient}).",
+    },
+    "critical.wrong_kind": {
+        "en": "{point} is a critical point, but not a {yours}.",
+        "ko": "{point}은(는) 임계점이지만 {yours}이(가) 아닙니다.",
+    },
+    "critical.missing_kind": {
+        "en": "Say what kind of point {point} is (minimum, maximum, saddle).",
+        "ko": "{point}이(가) 어떤 점인지(극소, 극대, 안장점) 쓰세요.",
+    },
+    "critical.duplicate": {
+        "en": "{point} is listed twice with different kinds.",
+        "ko": "{point}이(가) 서로 다른 종류로 두 번 쓰였습니다.",
+    },
+    "no_points": {
+        "en": "This function has no critical points.",
+        "ko": "이 함수에는 임계점이 없습니다.",
     },
     "problem_error": {
         "en": "The problem itself cannot be set: {error}",
