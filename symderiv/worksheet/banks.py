@@ -22,7 +22,7 @@ import sympy as sp
 
 from symderiv.functions import relu, sigmoid, softplus
 
-x, y, w, b = sp.symbols("x y w b")
+x, y, z, w, b = sp.symbols("x y z w b")
 R = sp.Rational
 
 
@@ -34,6 +34,10 @@ class Draft:
     var: sp.Symbol = x
     order: int = 1
     kind: str = "derivative"
+    #: gradient, hessian: the variables in order; at: the point as (name, value text) pairs.
+    vars: tuple[sp.Symbol, ...] = ()
+    at: tuple[tuple[str, str], ...] | None = None
+    defs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -356,6 +360,152 @@ def partial_derivatives(rng: random.Random, d: int) -> Draft:
     )
 
 
+# -- multivariate banks -------------------------------------------------------------------
+
+
+def _point(rng: random.Random, names: tuple[sp.Symbol, ...], low: int = -2, high: int = 2):
+    return tuple((str(v), str(rng.randint(low, high))) for v in names)
+
+
+def gradients(rng: random.Random, d: int) -> Draft:
+    """d1: a quadratic in x, y at an integer point; d2: symbolic; d3: three variables."""
+    if d == 1:
+        f = (
+            _c(rng, 1, 4) * x**2
+            + _c(rng, 1, 4) * x * y
+            + _c(rng, 1, 4) * y**2
+            + _c(rng, 1, 5) * x
+            + _c(rng, 1, 5) * y
+        )
+        return Draft(f, kind="gradient", vars=(x, y), at=_point(rng, (x, y)))
+    if d == 2:
+        a, k = _c(rng, 2, 4), _c(rng, 2, 3, signed=False)
+        f = rng.choice(
+            [
+                x**2 * y**3 + a * x * y,
+                sp.exp(a * x + k * y),
+                sp.sin(k * x * y) + a * y,
+                x * sp.log(y**2 + k),
+                x**k * y + a * y**2 * x,
+                sp.exp(x * y) + a * x**2,
+            ]
+        )
+        return Draft(f, kind="gradient", vars=(x, y))
+    a, k = _c(rng, 2, 3), _c(rng, 2, 3, signed=False)
+    f = rng.choice(
+        [
+            x * y * z + a * x**2 * z,
+            sp.exp(a * x) * y * z + k * z**2,
+            x**2 * y + y**2 * z + a * z**2 * x,
+            sp.log(x**2 + y**2 + z**2 + k),
+            x * sp.exp(y * z) + a * y,
+        ]
+    )
+    at = _point(rng, (x, y, z), -1, 1) if rng.random() < 0.5 else None
+    return Draft(f, kind="gradient", vars=(x, y, z), at=at)
+
+
+def _quadratic_form(rng: random.Random, kind: str, n: int) -> sp.Matrix:
+    """A symmetric integer matrix that is definite (minimum/maximum) or indefinite."""
+    while True:
+        m = sp.zeros(n, n)
+        for i in range(n):
+            m[i, i] = rng.randint(1, 4)
+            for j in range(i + 1, n):
+                m[i, j] = m[j, i] = rng.randint(-2, 2)
+        if kind == "saddle":
+            m[0, 0] = -m[0, 0]
+        if kind == "maximum":
+            m = -m
+        minors = [m[:k, :k].det() for k in range(1, n + 1)]
+        if kind == "minimum" and all(v > 0 for v in minors):
+            return m
+        if kind == "maximum" and all((-1) ** (k + 1) * v > 0 for k, v in enumerate(minors)):
+            return m
+        if (
+            kind == "saddle"
+            and m.det() != 0
+            and not all(v > 0 for v in minors)
+            and not all((-1) ** (k + 1) * v > 0 for k, v in enumerate(minors))
+        ):
+            return m
+
+
+def hessian_classification(rng: random.Random, d: int) -> Draft:
+    """A function with a critical point of a chosen kind at a small integer point.
+
+    d1: a quadratic in two variables; d2: plus a cubic term that vanishes to second order
+    at the point; d3: three variables, or a cubic with two critical points.
+    """
+    kind = rng.choice(["minimum", "maximum", "saddle"])
+    n = 3 if d == 3 else 2
+    names = (x, y, z)[:n]
+    center = [rng.randint(-2, 2) for _ in names]
+    shifted = sp.Matrix([v - c for v, c in zip(names, center, strict=True)])
+    h = _quadratic_form(rng, kind, n)
+    f = (shifted.T * h * shifted)[0] / 2
+    if d >= 2:
+        i = rng.randrange(n)
+        f += _c(rng, 1, 2) * shifted[i] ** 3
+    f = sp.expand(f + rng.randint(-5, 5))
+    if f.has(sp.Rational) and any(not c.is_Integer for c in sp.Poly(f, *names).coeffs()):
+        f = sp.expand(2 * f)
+    at = tuple((str(v), str(c)) for v, c in zip(names, center, strict=True))
+    return Draft(f, kind="hessian", vars=names, at=at)
+
+
+def taylor_polynomials(rng: random.Random, d: int) -> Draft:
+    """d1: a standard series about 0; d2: about another point; d3: a product or composition."""
+    k = _c(rng, 1, 4)
+    if d == 1:
+        a = rng.randint(1, 3)
+        f = rng.choice(
+            [
+                a * sp.exp(k * x),
+                a * sp.sin(k * x),
+                a * sp.cos(k * x),
+                a / (1 - k * x),
+                a * sp.log(1 + k * x),
+                sp.exp(k * x) + a * x,
+            ]
+        )
+        return Draft(f, kind="taylor", order=rng.randint(2, 4), at=(("x", "0"),))
+    if d == 2:
+        m = rng.randint(-2, 2)
+        f, a = rng.choice(
+            [
+                (sp.log(x + m), 1 - m),
+                (sp.sqrt(x + m), rng.choice([1, 4]) - m),
+                (1 / (x + m), rng.choice([1, 2, -1]) - m),
+                (sp.exp(k * x), rng.choice([1, -1])),
+                (x**3 + _c(rng, 1, 4) * x**2 + _c(rng) * x, rng.choice([1, -1, 2])),
+                (sp.sin(x) + m * x, rng.choice(["pi", "pi/2"])),
+                (sp.cos(x) + m * x, rng.choice(["pi", "pi/2"])),
+                (x * sp.log(x), 1),
+            ]
+        )
+        return Draft(f, kind="taylor", order=rng.randint(2, 3), at=(("x", str(a)),))
+    k = _c(rng, 2, 3)
+    m = _c(rng, 2, 3, signed=False)
+    f = rng.choice(
+        [
+            sp.exp(k * x) * sp.sin(x),
+            sp.exp(x) * sp.cos(k * x),
+            x * sp.exp(k * x),
+            x**2 * sp.exp(k * x),
+            x * sp.sin(k * x),
+            sp.log(1 + m * x**2),
+            1 / (1 + m * x**2),
+            sp.sqrt(1 + m * x),
+            sp.exp(sp.sin(k * x)),
+            sp.cos(k * x) / (1 - x),
+            sp.exp(k * x) / (1 + x),
+            sp.sin(k * x) * sp.cos(m * x),
+        ]
+    )
+    return Draft(f, kind="taylor", order=rng.randint(3, 4), at=(("x", "0"),))
+
+
 BANKS: dict[str, Bank] = {
     bank.name: bank
     for bank in (
@@ -389,6 +539,22 @@ BANKS: dict[str, Bank] = {
         ),
         Bank(
             "partial-derivatives", "partial", "Partial derivatives", "편도함수", partial_derivatives
+        ),
+        Bank("gradients", "gradient", "Gradients", "기울기 벡터", gradients, (16, 28, 44)),
+        Bank(
+            "hessian-classification",
+            "hessian",
+            "Classifying critical points with the Hessian",
+            "헤시안으로 임계점 판정",
+            hessian_classification,
+        ),
+        Bank(
+            "taylor",
+            "taylor",
+            "Taylor polynomials",
+            "테일러 다항식",
+            taylor_polynomials,
+            (30, 50, 80),
         ),
     )
 }

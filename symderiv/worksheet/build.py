@@ -55,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "of": "of",
         "solution": "Solution",
+        "minimum": "local minimum",
+        "maximum": "local maximum",
+        "saddle": "saddle point",
+        "inconclusive": "inconclusive",
+        "none": "no critical points",
     },
     "ko": {
         "name": "이름",
@@ -74,6 +79,11 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "쪽",
         "of": "/",
         "solution": "풀이",
+        "minimum": "극소",
+        "maximum": "극대",
+        "saddle": "안장점",
+        "inconclusive": "판정 불가",
+        "none": "임계점 없음",
     },
 }
 
@@ -96,9 +106,17 @@ def function_text(expr: sp.Expr) -> str:
     return sp.sstr(expr, order="lex").replace("**", "^")
 
 
+#: The kinds whose answer is one derivative (a worked :class:`Derivation`).
+DERIVATIVE_KINDS = ("derivative", "partial")
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One numbered problem with its expected answer and worked derivation."""
+    """One numbered problem with its expected answer and worked solution.
+
+    Derivative kinds carry a :class:`Derivation`; the others carry the engine's object in
+    ``result`` (a Gradient, Classification, CriticalPoints, Taylor or Backprop).
+    """
 
     id: str
     number: int
@@ -109,23 +127,54 @@ class Problem:
     order: int
     points: int
     expr: sp.Expr
-    derivation: Derivation
+    derivation: Derivation | None
     bank: str | None = None
     difficulty: int | None = None
+    result: Any = None
+    vars: tuple[str, ...] = ()
+    at: tuple[tuple[str, str], ...] | None = None
+    defs: tuple[tuple[str, str], ...] = ()
 
     @property
-    def expected(self) -> sp.Expr:
-        return self.derivation.result
+    def solution(self) -> Any:
+        """The worked solution: the Derivation, or the engine's object for other kinds."""
+        return self.derivation if self.derivation is not None else self.result
+
+    @property
+    def expected(self) -> Any:
+        """The answer: an expression, a vector, a kind, a list of points or a gradient."""
+        if self.derivation is not None:
+            return self.derivation.result
+        r = self.result
+        if self.kind == "gradient":
+            return sp.ImmutableMatrix(r.at(self.point)) if self.at else r.vector
+        if self.kind == "hessian":
+            return r.kind
+        if self.kind == "critical_points":
+            return tuple((tuple(p.coordinates), p.kind) for p in r)
+        if self.kind == "taylor":
+            return r.polynomial
+        if self.kind == "backprop":
+            values = r.gradient_values if self.at else None
+            return dict(values if values is not None else r.gradient)
+        raise AssertionError(self.kind)
 
     @property
     def verified(self) -> bool:
-        return self.derivation.verification.ok is True
+        ok = self.solution.verification.ok is True
+        if self.kind == "critical_points":
+            return ok and self.result.complete
+        return ok
+
+    @property
+    def point(self) -> dict[str, sp.Expr]:
+        return {name: parse(value) for name, value in self.at or ()}
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
         """The variable first, then the other free symbols in natural order."""
-        v = sp.Symbol(self.var)
-        return (v, *sorted((s for s in self.expr.free_symbols if s != v), key=str))
+        first = tuple(sp.Symbol(v) for v in self.vars) if self.vars else (sp.Symbol(self.var),)
+        return (*first, *sorted((s for s in self.expr.free_symbols if s not in first), key=str))
 
     def operator_latex(self) -> str:
         """The operator asked for: ``\\frac{d f}{d x}``, with a power, or with ``\\partial``."""
@@ -136,76 +185,365 @@ class Problem:
         return r"\frac{%s^{%d} f}{%s %s^{%d}}" % (d, self.order, d, v, self.order)
 
     def function_latex(self) -> str:
+        name = "L" if self.kind == "backprop" else "f"
+        if self.kind == "backprop":
+            return r"L = %s" % latex_str(self.expr)
         args = ", ".join(latex_str(s) for s in self.symbols)
-        return r"f(%s) = %s" % (args, latex_str(self.expr))
+        return r"%s(%s) = %s" % (name, args, latex_str(self.expr))
 
-    def answer_latex(self) -> str:
-        return r"%s = %s" % (self.operator_latex(), latex_str(self.expected))
+    def point_latex(self) -> str:
+        values = [latex_str(v) for v in self.point.values()]
+        return values[0] if len(values) == 1 else r"\left(%s\right)" % ", ".join(values)
 
-    def statement(self, lang: str = "en") -> tuple[str, str]:
-        """The question as (LaTeX, Markdown); formulas are the only unescaped parts."""
+    def _vector(self, entries: Any) -> str:
+        return r"\begin{pmatrix} %s \end{pmatrix}" % r" \\ ".join(latex_str(e) for e in entries)
+
+    def answer_latex(self, lang: str = "en") -> str:
+        labels = LABELS[lang]
+        if self.kind in DERIVATIVE_KINDS:
+            return r"%s = %s" % (self.operator_latex(), latex_str(self.expected))
+        if self.kind == "gradient":
+            where = "(%s)" % ", ".join(latex_str(v) for v in self.point.values()) if self.at else ""
+            return r"\nabla f%s = %s" % (where, self._vector(self.expected))
+        if self.kind == "hessian":
+            c = self.result
+            return r"H%s = %s,\quad \text{%s}" % (
+                "(%s)" % ", ".join(latex_str(v) for v in self.point.values()),
+                latex_str(c.matrix),
+                escape_text(labels.get(c.kind, c.kind)),
+            )
+        if self.kind == "critical_points":
+            if not len(self.result):
+                return r"\text{%s}" % escape_text(labels["none"])
+            return r",\quad ".join(
+                r"\left(%s\right)\ \text{%s}"
+                % (", ".join(latex_str(c) for c in p.coordinates), escape_text(labels[p.kind]))
+                for p in self.result
+            )
+        if self.kind == "taylor":
+            from symderiv.render.taylor import join_terms
+
+            return r"T_{%d}(%s) = %s" % (
+                self.order,
+                latex_str(sp.Symbol(self.var)),
+                join_terms(self.result.terms, latex_str, "-"),
+            )
+        if self.kind == "backprop":
+            return r",\quad ".join(
+                r"\frac{\partial L}{\partial %s} = %s" % (latex_str(sp.Symbol(k)), latex_str(v))
+                for k, v in self.expected.items()
+            )
+        raise AssertionError(self.kind)
+
+    def _parts(self, lang: str) -> list[tuple[str, str]]:
+        """The question as text ("t") and formula ("m") pieces."""
         f, op, v = self.function_latex(), self.operator_latex(), latex_str(sp.Symbol(self.var))
-        if lang == "ko":
+        ko = lang == "ko"
+        if self.kind == "gradient":
+            if self.at:
+                grad = r"\nabla f(%s)" % ", ".join(latex_str(x) for x in self.point.values())
+                if ko:
+                    return [("m", f), ("t", "의 기울기 "), ("m", grad), ("t", "을(를) 구하시오.")]
+                return [
+                    ("t", "Find the gradient "),
+                    ("m", grad),
+                    ("t", " of "),
+                    ("m", f),
+                    ("t", "."),
+                ]
+            if ko:
+                return [
+                    ("m", f),
+                    ("t", "의 기울기 "),
+                    ("m", r"\nabla f"),
+                    ("t", "을(를) 구하시오."),
+                ]
+            return [
+                ("t", "Find the gradient "),
+                ("m", r"\nabla f"),
+                ("t", " of "),
+                ("m", f),
+                ("t", "."),
+            ]
+        if self.kind == "hessian":
+            names = ", ".join(latex_str(sp.Symbol(n)) for n, _ in self.at or ())
+            pt = (
+                r"(%s) = %s" % (names, self.point_latex())
+                if len(self.point) > 1
+                else (r"%s = %s" % (names, self.point_latex()))
+            )
+            if ko:
+                return [
+                    ("m", f),
+                    ("t", "에 대하여 점 "),
+                    ("m", pt),
+                    (
+                        "t",
+                        "이(가) 임계점임을 확인하고, 헤시안 행렬로 극대, 극소, 안장점 중 "
+                        "무엇인지 판정하시오.",
+                    ),
+                ]
+            return [
+                ("t", "Check that "),
+                ("m", pt),
+                ("t", " is a critical point of "),
+                ("m", f),
+                (
+                    "t",
+                    " and classify it with the Hessian (local minimum, local maximum or "
+                    "saddle point).",
+                ),
+            ]
+        if self.kind == "critical_points":
+            if ko:
+                return [
+                    ("m", f),
+                    (
+                        "t",
+                        "의 임계점을 모두 구하고, 각각 극대, 극소, 안장점 중 무엇인지 판정하시오.",
+                    ),
+                ]
+            return [
+                ("t", "Find every critical point of "),
+                ("m", f),
+                ("t", " and classify each (local minimum, local maximum or saddle point)."),
+            ]
+        if self.kind == "taylor":
+            t = r"T_{%d}(%s)" % (self.order, v)
+            a = r"%s = %s" % (v, self.point_latex())
+            if ko:
+                return [
+                    ("m", f),
+                    ("t", "의 "),
+                    ("m", a),
+                    ("t", "에서의 %d차 테일러 다항식 " % self.order),
+                    ("m", t),
+                    ("t", "을(를) 구하시오."),
+                ]
+            return [
+                ("t", "Find the Taylor polynomial "),
+                ("m", t),
+                ("t", " of order %d of " % self.order),
+                ("m", f),
+                ("t", " about "),
+                ("m", a),
+                ("t", "."),
+            ]
+        if self.kind == "backprop":
+            grads = ", ".join(
+                r"\frac{\partial L}{\partial %s}" % latex_str(sp.Symbol(k)) for k in self.vars
+            )
+            defs = ", ".join(
+                r"%s = %s" % (latex_str(sp.Symbol(k)), latex_str(parse(body)))
+                for k, body in self.defs
+            )
+            at = ", ".join(
+                r"%s = %s" % (latex_str(sp.Symbol(k)), latex_str(parse(val)))
+                for k, val in self.at or ()
+            )
+            if ko:
+                parts = [("t", "역전파로 "), ("m", f)]
+                if defs:
+                    parts += [("t", " ("), ("m", defs), ("t", ")")]
+                parts += [("t", "의 "), ("m", grads), ("t", "을(를) 구하시오.")]
+                if at:
+                    parts += [("t", " 값은 "), ("m", at), ("t", "에서 계산하시오.")]
+                return parts
+            parts = [("t", "Use backpropagation to find "), ("m", grads), ("t", " for "), ("m", f)]
+            if defs:
+                parts += [("t", ", where "), ("m", defs)]
+            if at:
+                parts += [("t", ", at "), ("m", at)]
+            return [*parts, ("t", ".")]
+        if ko:
             if self.kind == "partial":
-                parts = [
+                return [
                     ("m", f),
                     ("t", "에 대하여 "),
                     ("m", op),
                     ("t", "을(를) 구하시오. (다른 변수는 상수로 봅니다.)"),
                 ]
-            elif self.order == 1:
-                parts = [("m", f), ("t", "을(를) "), ("m", v), ("t", "에 대하여 미분하시오.")]
-            else:
-                parts = [
-                    ("m", f),
-                    ("t", "의 %d계 도함수 " % self.order),
-                    ("m", op),
-                    ("t", "을(를) 구하시오."),
-                ]
-        elif self.kind == "partial":
-            parts = [
+            if self.order == 1:
+                return [("m", f), ("t", "을(를) "), ("m", v), ("t", "에 대하여 미분하시오.")]
+            return [
+                ("m", f),
+                ("t", "의 %d계 도함수 " % self.order),
+                ("m", op),
+                ("t", "을(를) 구하시오."),
+            ]
+        if self.kind == "partial":
+            return [
                 ("t", "Find "),
                 ("m", op),
                 ("t", " for "),
                 ("m", f),
                 ("t", ", holding the other variables constant."),
             ]
-        elif self.order == 1:
-            parts = [
+        if self.order == 1:
+            return [
                 ("t", "Differentiate "),
                 ("m", f),
                 ("t", " with respect to "),
                 ("m", v),
                 ("t", "."),
             ]
-        else:
-            parts = [
-                ("t", "Find the %s derivative " % _ORDINALS.get(self.order, "higher")),
-                ("m", op),
-                ("t", " of "),
-                ("m", f),
-                ("t", "."),
-            ]
+        return [
+            ("t", "Find the %s derivative " % _ORDINALS.get(self.order, "higher")),
+            ("m", op),
+            ("t", " of "),
+            ("m", f),
+            ("t", "."),
+        ]
+
+    def statement(self, lang: str = "en") -> tuple[str, str]:
+        """The question as (LaTeX, Markdown); formulas are the only unescaped parts."""
+        parts = self._parts(lang)
         tex = "".join(f"${s}$" if k == "m" else escape_text(s) for k, s in parts)
         md = "".join(f"${s}$" if k == "m" else markdown_escape(s) for k, s in parts)
         return tex, md
 
-    def to_answer(self) -> dict[str, Any]:
-        """The JSON-ready answer entry (the grader's problem format plus the expected answer)."""
-        return {
-            "id": self.id,
-            "problem": {
+    def solution_latex(self, lang: str = "en") -> str:
+        """The worked solution for the key (LaTeX any engine can typeset)."""
+        if self.kind == "backprop":
+            # The node table is too wide for the page: the adjoint chain says it all.
+            text = self.result.to_latex(lang)
+            start = text.find("\\begin{align*}")
+            text = text[start:] if start >= 0 else text
+        else:
+            text = self.solution.to_latex(lang)
+        return tex_unicode(text)
+
+    def solution_markdown(self, lang: str = "en") -> str:
+        return self.solution.to_markdown(lang)
+
+    def grader_problem(self) -> dict[str, Any]:
+        """What is asked, in the grader's problem format."""
+        if self.kind in DERIVATIVE_KINDS:
+            return {
                 "kind": "derivative",
                 "function": self.function,
                 "var": self.var,
                 "order": self.order,
-            },
-            "expected": sp.sstr(self.expected),
-            "expected_latex": latex_str(self.expected),
+            }
+        point = {name: _json_number(value) for name, value in self.at or ()}
+        if self.kind == "gradient":
+            out: dict[str, Any] = {
+                "kind": "gradient",
+                "function": self.function,
+                "vars": list(self.vars),
+            }
+            if self.at:
+                out["at"] = point
+            return out
+        if self.kind == "hessian":
+            return {
+                "kind": "classification",
+                "function": self.function,
+                "vars": list(self.vars),
+                "point": point,
+            }
+        if self.kind == "critical_points":
+            return {"kind": "critical_points", "function": self.function, "vars": list(self.vars)}
+        if self.kind == "taylor":
+            return {
+                "kind": "taylor",
+                "function": self.function,
+                "var": self.var,
+                "at": point[self.var],
+                "order": self.order,
+            }
+        out = {"kind": "backprop", "function": self.function, "wrt": list(self.vars)}
+        if self.defs:
+            out["defs"] = dict(self.defs)
+        if self.at:
+            out["at"] = point
+        return out
+
+    def expected_json(self) -> Any:
+        e = self.expected
+        if self.kind == "gradient":
+            return [sp.sstr(c) for c in e]
+        if self.kind == "hessian":
+            return e
+        if self.kind == "critical_points":
+            return [
+                {
+                    "point": {
+                        str(v): sp.sstr(c) for v, c in zip(self.result.vars, coords, strict=True)
+                    },
+                    "kind": kind,
+                }
+                for coords, kind in e
+            ]
+        if self.kind == "backprop":
+            return {k: sp.sstr(v) for k, v in e.items()}
+        return sp.sstr(e)
+
+    def to_answer(self) -> dict[str, Any]:
+        """The JSON-ready answer entry (the grader's problem format plus the expected answer)."""
+        extra: dict[str, Any] = {}
+        if self.kind == "hessian":
+            c = self.result
+            extra = {
+                "matrix": [[sp.sstr(e) for e in row] for row in c.matrix.tolist()],
+                "eigenvalues": [sp.sstr(e) for e in c.eigenvalues],
+                "minors": [sp.sstr(e) for e in c.minors],
+            }
+        return {
+            "id": self.id,
+            "problem": self.grader_problem(),
+            "expected": self.expected_json(),
+            "expected_latex": latex_str(self.expected)
+            if self.kind in DERIVATIVE_KINDS
+            else self.answer_latex("en"),
+            **extra,
             "points": self.points,
             "verified": self.verified,
             "source": {"kind": self.kind, "bank": self.bank, "difficulty": self.difficulty},
         }
+
+
+def _json_number(text: str) -> int | str:
+    """An integer as a JSON number; anything else (1/2, pi/4) as text the parser reads."""
+    value = parse(text)
+    return int(value) if value.is_Integer else text
+
+
+#: Characters the engine's text may contain that pdflatex (and Latin Modern) cannot typeset.
+_TEX_UNICODE = {
+    "∇": r"\ensuremath{\nabla}",
+    "∂": r"\ensuremath{\partial}",
+    "λ": r"\ensuremath{\lambda}",
+    "σ": r"\ensuremath{\sigma}",
+    "π": r"\ensuremath{\pi}",
+    "ε": r"\ensuremath{\varepsilon}",
+    "δ": r"\ensuremath{\delta}",
+    "≥": r"\ensuremath{\geq}",
+    "≤": r"\ensuremath{\leq}",
+    "≠": r"\ensuremath{\neq}",
+    "≈": r"\ensuremath{\approx}",
+    "→": r"\ensuremath{\to}",
+    "×": r"\ensuremath{\times}",
+    "·": r"\ensuremath{\cdot}",
+    "−": "-",
+    "–": "--",
+    "—": "---",
+    "∞": r"\ensuremath{\infty}",
+    "√": r"\ensuremath{\surd}",
+    "²": r"\ensuremath{^{2}}",
+    "³": r"\ensuremath{^{3}}",
+    "ᵀ": r"\ensuremath{^{T}}",
+    "ℝ": r"\ensuremath{\mathbb{R}}",
+    "∈": r"\ensuremath{\in}",
+    "±": r"\ensuremath{\pm}",
+    "…": r"\ldots{}",
+    **{chr(0x2080 + i): r"\ensuremath{_{%d}}" % i for i in range(10)},
+}
+
+
+def tex_unicode(latex: str) -> str:
+    """Replace the symbols the engine writes as Unicode in its text by LaTeX commands."""
+    return "".join(_TEX_UNICODE.get(ch, ch) for ch in latex)
 
 
 def narrow_align(latex: str) -> str:
@@ -300,34 +638,107 @@ def _problem(
     var: str | None,
     order: int,
     kind: str,
-    derivation: Derivation,
+    solution: Any,
     bank: str | None,
+    draft: Draft | None = None,
 ) -> Problem:
+    if kind in DERIVATIVE_KINDS:
+        return Problem(
+            id=pid,
+            number=number,
+            part=part,
+            kind=kind,
+            function=text,
+            var=str(solution.var) if var is None else var,
+            order=order,
+            points=entry.points,
+            expr=solution.expr,
+            derivation=solution,
+            bank=bank,
+            difficulty=entry.difficulty if bank else None,
+        )
+    at = draft.at if draft is not None else entry.at
+    defs = draft.defs if draft is not None else entry.defs
+    if kind == "taylor":
+        names: tuple[str, ...] = ()
+        var = str(solution.var)
+        at = ((var, at[0][1]),) if at else ((var, "0"),)
+    elif kind == "backprop":
+        names = tuple(s.name for s in solution.wrt)
+        var = names[0]
+    else:
+        names = tuple(str(v) for v in solution.vars)
+        var = names[0]
     return Problem(
         id=pid,
         number=number,
         part=part,
         kind=kind,
         function=text,
-        var=str(derivation.var) if var is None else var,
+        var=var,
         order=order,
         points=entry.points,
-        expr=derivation.expr,
-        derivation=derivation,
+        expr=parse(text),
+        derivation=None,
         bank=bank,
         difficulty=entry.difficulty if bank else None,
+        result=solution,
+        vars=names,
+        at=at,
+        defs=defs,
     )
+
+
+def _solve(
+    kind: str,
+    text: str,
+    var: str | None,
+    vars: tuple[str, ...] | None,
+    at: tuple[tuple[str, str], ...] | None,
+    order: int,
+    defs: tuple[tuple[str, str], ...] = (),
+) -> Any:
+    """The engine's worked solution of one problem (raises SymderivError when it cannot)."""
+    from symderiv.backprop import backprop
+    from symderiv.critical import critical_points
+    from symderiv.multivariate import gradient, hessian
+    from symderiv.taylor import taylor
+
+    names = list(vars) if vars else None
+    point = {k: parse(v) for k, v in at or ()}
+    if kind in DERIVATIVE_KINDS:
+        return derive(text, var, order)
+    if kind == "gradient":
+        return gradient(text, names)
+    if kind == "hessian":
+        return hessian(text, names).classify(point)
+    if kind == "critical_points":
+        return critical_points(text, names)
+    if kind == "taylor":
+        return taylor(text, var, next(iter(point.values()), 0), order)
+    if kind == "backprop":
+        return backprop(text, names, point or None, defs=dict(defs))
+    raise WorksheetError(f"unknown kind {kind!r}")
 
 
 def _explicit(entry: ProblemSpec, number: int, source: str | None) -> Problem:
     assert entry.function is not None
     try:
-        derivation = derive(entry.function, entry.var, entry.order)
+        solution = _solve(
+            entry.kind,
+            entry.function,
+            entry.var,
+            entry.vars or entry.wrt,
+            entry.at,
+            entry.order,
+            entry.defs,
+        )
     except SymderivError as exc:
+        what = "differentiate" if entry.kind in DERIVATIVE_KINDS else f"set ({entry.kind})"
         raise WorksheetError(
-            f"cannot differentiate {entry.function!r}: {exc}", entry.line, source
+            f"cannot {what} {entry.function!r}: {exc}", entry.line, source
         ) from None
-    if not _renders(derivation):
+    if not _renders(solution):
         raise WorksheetError(f"{entry.function!r} cannot be printed in LaTeX", entry.line, source)
     return _problem(
         str(number),
@@ -338,35 +749,83 @@ def _explicit(entry: ProblemSpec, number: int, source: str | None) -> Problem:
         entry.var,
         entry.order,
         entry.kind,
-        derivation,
+        solution,
         None,
     )
 
 
-def _well_posed(draft: Draft, limit: int) -> tuple[str, Derivation] | None:
-    """The draft's text and derivation when it is a fair problem, else None."""
+def _well_posed(draft: Draft, limit: int) -> tuple[str, Any] | None:
+    """The draft's text and worked solution when it is a fair problem, else None."""
     text = function_text(draft.expr)
-    if draft.var not in draft.expr.free_symbols:
+    if draft.kind in DERIVATIVE_KINDS and draft.var not in draft.expr.free_symbols:
         return None
     try:
         if parse(text) != draft.expr:
             return None
-        derivation = derive(text, str(draft.var), draft.order)
+        solution = _solve(
+            draft.kind,
+            text,
+            str(draft.var),
+            tuple(str(v) for v in draft.vars) or None,
+            draft.at,
+            draft.order,
+            draft.defs,
+        )
     except SymderivError:
         return None
-    result = derivation.result
-    if derivation.verification.ok is not True or result == 0 or result.has(sp.nan, sp.zoo):
+    if solution.verification.ok is not True or not _fair(draft, solution, limit):
         return None
-    if sp.count_ops(result) > limit or not result.free_symbols:
-        return None
-    return (text, derivation) if _renders(derivation) else None
+    return (text, solution) if _renders(solution) else None
 
 
-def _renders(derivation: Derivation) -> bool:
-    """True when the problem and its derivation print in LaTeX (a printer may not cope)."""
+def _small(value: sp.Expr, limit: int) -> bool:
+    return not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and sp.count_ops(value) <= limit
+
+
+def _fair(draft: Draft, solution: Any, limit: int) -> bool:
+    """Is the answer of a size that suits the difficulty, and not degenerate?"""
+    kind = draft.kind
+    if kind in DERIVATIVE_KINDS:
+        result = solution.result
+        return result != 0 and bool(result.free_symbols) and _small(result, limit)
+    if kind == "gradient":
+        if draft.at:
+            values = solution.at({k: parse(v) for k, v in draft.at})
+            return any(v != 0 for v in values) and all(
+                v.is_Rational and abs(v) <= 60 and v.q <= 12 for v in values
+            )
+        comps = solution.components
+        return all(c != 0 for c in comps) and sum(sp.count_ops(c) for c in comps) <= limit
+    if kind == "hessian":
+        return (
+            solution.kind in ("minimum", "maximum", "saddle")
+            and solution.hessian_kind == solution.kind
+            and all(e.is_Integer and abs(e) <= 40 for e in solution.matrix)
+        )
+    if kind == "critical_points":
+        return (
+            solution.complete
+            and 1 <= len(solution) <= 4
+            and all(p.exact and not p.family and p.kind != "inconclusive" for p in solution)
+            and all(c.is_Rational for p in solution for c in p.coordinates)
+        )
+    if kind == "taylor":
+        coeffs = [sp.sympify(c) for c in solution.coefficients]
+        return (
+            sum(c != 0 for c in coeffs) >= 2
+            and _small(solution.polynomial, limit)
+            and all(not c.is_Rational or (abs(c.p) <= 200 and c.q <= 720) for c in coeffs)
+        )
+    if kind == "backprop":
+        return all(_small(v, limit) for v in solution.gradient.values())
+    return False
+
+
+def _renders(solution: Any) -> bool:
+    """True when the problem and its solution print in LaTeX (a printer may not cope)."""
     try:
-        latex_str(derivation.expr)
-        derivation.to_latex("en")
+        latex_str(getattr(solution, "expr", sp.S.Zero))
+        solution.to_latex("en")
     except (TypeError, ValueError, AttributeError):
         return False
     return True
@@ -397,7 +856,7 @@ def _from_bank(
         if posed is None:
             continue
         seen.add(identity)
-        text, derivation = posed
+        text, solution = posed
         part = len(problems) if entry.count > 1 else None
         pid = (
             f"{number}{chr(ord('a') + part)}"
@@ -414,8 +873,9 @@ def _from_bank(
                 str(draft.var),
                 draft.order,
                 draft.kind,
-                derivation,
+                solution,
                 entry.bank,
+                draft,
             )
         )
     return problems
@@ -513,8 +973,8 @@ def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
         return {
             "problem": p,
             "statement": Tex(p.statement(ws.lang)[0]),
-            "derivation": Tex(narrow_align(p.derivation.to_latex(ws.lang))) if key else "",
-            "answer": Tex(p.answer_latex()),
+            "derivation": Tex(narrow_align(p.solution_latex(ws.lang))) if key else "",
+            "answer": Tex(p.answer_latex(ws.lang)),
         }
 
     sections = [
@@ -536,8 +996,8 @@ def _markdown_context(ws: Worksheet, key: bool) -> dict[str, Any]:
         return {
             "problem": p,
             "statement": p.statement(ws.lang)[1],
-            "derivation": p.derivation.to_markdown(ws.lang) if key else "",
-            "answer": p.answer_latex(),
+            "derivation": p.solution_markdown(ws.lang) if key else "",
+            "answer": p.answer_latex(ws.lang),
         }
 
     sections = [

@@ -27,10 +27,23 @@ from typing import Any
 from symderiv.errors import SymderivError
 
 LANGUAGES = ("en", "ko")
-#: Kinds a problem may have; "partial" is a derivative with respect to one of several variables.
-KINDS = ("derivative", "partial")
+#: Kinds a problem may have; "partial" is a derivative with respect to one of several variables,
+#: "hessian" the second-derivative test at a point.
+KINDS = ("derivative", "partial", "gradient", "hessian", "critical_points", "taylor", "backprop")
 MAX_COUNT = 50
 MAX_ORDER = 4
+MAX_TAYLOR_ORDER = 8
+MAX_VARS = 4
+#: The keys each kind takes besides kind, function and points.
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "derivative": ("var", "order"),
+    "partial": ("var", "order"),
+    "gradient": ("vars", "at"),
+    "hessian": ("vars", "at"),
+    "critical_points": ("vars",),
+    "taylor": ("var", "at", "order"),
+    "backprop": ("wrt", "at", "defs"),
+}
 
 
 class WorksheetError(SymderivError, ValueError):
@@ -61,6 +74,13 @@ class ProblemSpec:
     difficulty: int = 1
     points: int = 5
     line: int | None = None
+    #: gradient, hessian, critical_points: the variables (None: all, in natural order).
+    vars: tuple[str, ...] | None = None
+    #: gradient, hessian, backprop: a point as (name, value text) pairs; taylor: (var, value).
+    at: tuple[tuple[str, str], ...] | None = None
+    #: backprop: the parameters of the gradient and the named intermediate formulas.
+    wrt: tuple[str, ...] | None = None
+    defs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,7 +260,20 @@ class _Reader:
             raise WorksheetError(f"{where} must be a table", line, self.source)
         from symderiv.worksheet.banks import BANKS
 
-        known = {"kind", "function", "var", "order", "bank", "count", "difficulty", "points"}
+        known = {
+            "kind",
+            "function",
+            "var",
+            "vars",
+            "order",
+            "at",
+            "wrt",
+            "defs",
+            "bank",
+            "count",
+            "difficulty",
+            "points",
+        }
         for key in table:
             if key not in known:
                 self.fail(
@@ -261,7 +294,7 @@ class _Reader:
                 self.fail(
                     f"unknown bank {bank!r} (available: {', '.join(BANKS)})", "bank", bank, line
                 )
-            for key in ("function", "var", "order", "kind"):
+            for key in ("function", "var", "vars", "order", "kind", "at", "wrt", "defs"):
                 if key in table:
                     self.fail(f"{key!r} does not apply to a bank problem", key, None, line)
             return ProblemSpec(
@@ -275,20 +308,176 @@ class _Reader:
         kind = self.text(table, "kind", "derivative", line)
         if kind not in KINDS:
             self.fail(f"unknown kind {kind!r} (available: {', '.join(KINDS)})", "kind", kind, line)
-        function = self.text(table, "function", "", line)
-        fline = self.lines.find("function", function, line) or line
-        var = table.get("var")
-        if var is not None and (not isinstance(var, str) or not var.strip()):
-            self.fail(f"'var' must be a variable name, got {var!r}", "var", None, line)
-        order = self.integer(table, "order", 1, 1, MAX_ORDER, line)
         for key in ("count", "difficulty"):
             if key in table:
                 self.fail(f"{key!r} applies only to bank problems", key, None, line)
-        vline = self.lines.find("var", var, line) if var is not None else None
-        _check_function(function, var, kind, fline, self.source, vline or fline)
-        return ProblemSpec(
-            kind=kind, function=function, var=var, order=order, points=pts, line=fline
-        )
+        for key in ("var", "vars", "order", "at", "wrt", "defs"):
+            if key in table and key not in KIND_KEYS[kind]:
+                self.fail(f"{key!r} does not apply to kind {kind!r}", key, None, line)
+        function = self.text(table, "function", "", line)
+        fline = self.lines.find("function", function, line) or line
+        if kind in ("derivative", "partial", "taylor"):
+            var = table.get("var")
+            if var is not None and (not isinstance(var, str) or not var.strip()):
+                self.fail(f"'var' must be a variable name, got {var!r}", "var", None, line)
+            if kind == "taylor":
+                order = self.integer(table, "order", 2, 0, MAX_TAYLOR_ORDER, line)
+            else:
+                order = self.integer(table, "order", 1, 1, MAX_ORDER, line)
+            vline = self.lines.find("var", var, line) if var is not None else None
+            expr = _check_function(
+                function,
+                var,
+                kind,
+                fline,
+                self.source,
+                vline or fline,
+            )
+            at = None
+            if kind == "taylor":
+                names = sorted(str(s) for s in expr.free_symbols)
+                name = var or (names[0] if names else "x")
+                at = ((name, self.value(table.get("at", 0), "at", line)),)
+            return ProblemSpec(
+                kind=kind,
+                function=function,
+                var=var,
+                order=order,
+                points=pts,
+                line=fline,
+                at=at,
+            )
+        expr = _check_function(function, None, kind, fline, self.source)
+        free = sorted(str(s) for s in expr.free_symbols)
+        if kind == "backprop":
+            defs = self.pairs(table, "defs", line, numbers=False)
+            wrt = self.names(table, "wrt", line)
+            at = self.pairs(table, "at", line) if "at" in table else None
+            self.check_backprop(function, wrt, defs, at, fline, line)
+            return ProblemSpec(
+                kind=kind,
+                function=function,
+                points=pts,
+                line=fline,
+                wrt=wrt,
+                defs=defs or (),
+                at=at,
+            )
+        names = self.names(table, "vars", line)
+        if names is not None:
+            for name in names:
+                if name not in free:
+                    self.fail(
+                        f"variable {name!r} does not occur in {function!r}", "vars", None, line
+                    )
+        variables = names or tuple(free)
+        if not variables:
+            raise WorksheetError(f"{function!r} has no variables", fline, self.source)
+        at = self.pairs(table, "at", line) if "at" in table else None
+        if kind == "hessian" and at is None:
+            self.fail(
+                "a hessian problem needs the point: at = { x = 1, y = 0 }", "kind", kind, line
+            )
+        if at is not None and sorted(n for n, _ in at) != sorted(variables):
+            self.fail(
+                f"'at' must give a value for each of {', '.join(variables)}", "at", None, line
+            )
+        if at is not None:
+            at = tuple(sorted(at, key=lambda pair: variables.index(pair[0])))
+        return ProblemSpec(kind=kind, function=function, points=pts, line=fline, vars=names, at=at)
+
+    def value(self, value: Any, key: str, line: int | None) -> str:
+        """A number (or constant text such as "1/2" or "pi/4") as text the parser reads."""
+        from symderiv.parsing import parse
+
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.fail(f"{key!r} must be a number, got {value!r}", key, None, line or 0)
+        text = repr(value) if isinstance(value, float) else str(value)
+        try:
+            expr = parse(text)
+        except SymderivError:
+            expr = None
+        if expr is None or expr.free_symbols or not expr.is_real or not expr.is_finite:
+            self.fail(f"{key!r} must be a real number, got {value!r}", key, None, line or 0)
+        return text
+
+    def pairs(
+        self, table: Mapping[str, Any], key: str, line: int | None, numbers: bool = True
+    ) -> tuple[tuple[str, str], ...] | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping) or not value:
+            self.fail(
+                f"{key!r} must be a table such as {key} = {{ x = 1, y = 2 }}, got {value!r}",
+                key,
+                None,
+                line or 0,
+            )
+        if numbers:
+            return tuple((str(k), self.value(v, key, line)) for k, v in value.items())
+        for k, v in value.items():
+            if not isinstance(v, str) or not v.strip():
+                self.fail(f"'{key}.{k}' must be a formula (a string)", key, None, line or 0)
+        return tuple((str(k), str(v)) for k, v in value.items())
+
+    def names(self, table: Mapping[str, Any], key: str, line: int | None) -> tuple[str, ...] | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",")]
+        if (
+            not isinstance(value, list)
+            or not value
+            or len(value) > MAX_VARS
+            or not all(isinstance(v, str) and v.isidentifier() for v in value)
+            or len(set(value)) != len(value)
+        ):
+            self.fail(
+                f"{key!r} must list 1 to {MAX_VARS} distinct variable names, got {value!r}",
+                key,
+                None,
+                line or 0,
+            )
+        return tuple(value)
+
+    def check_backprop(
+        self,
+        function: str,
+        wrt: tuple[str, ...] | None,
+        defs: tuple[tuple[str, str], ...] | None,
+        at: tuple[tuple[str, str], ...] | None,
+        fline: int | None,
+        line: int | None,
+    ) -> None:
+        from symderiv.backprop import backprop
+
+        try:
+            bp = backprop(
+                function, list(wrt) if wrt else None, None, defs=dict(defs or ()), verify=False
+            )
+        except SymderivError as exc:
+            raise WorksheetError(
+                f"cannot run backprop on {function!r}: {exc}", fline, self.source
+            ) from None
+        inputs = {n.name for n in bp.inputs}
+        unknown = [w for w in wrt or () if w not in inputs]
+        if unknown:
+            self.fail(
+                f"'wrt' names {', '.join(unknown)}, not an input of {function!r}",
+                "wrt",
+                None,
+                line or 0,
+            )
+        if at is not None:
+            missing = sorted(inputs - {n for n, _ in at})
+            extra = sorted({n for n, _ in at} - inputs)
+            if missing or extra:
+                what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(extra)}"
+                self.fail(
+                    f"'at' must give every input of the graph ({what})", "at", None, line or 0
+                )
 
     def _problem_line(self, start: int, index: int) -> int | None:
         lines = self.lines.lines
@@ -311,7 +500,7 @@ def _check_function(
     line: int | None,
     source: str | None,
     var_line: int | None = None,
-) -> None:
+) -> Any:
     """Parse the function now, so a typo is reported with its TOML line."""
     from symderiv.parsing import parse
 
@@ -324,7 +513,7 @@ def _check_function(
     names = sorted(str(s) for s in expr.free_symbols)
     if var is not None and var not in names and names:
         raise WorksheetError(f"variable {var!r} does not occur in {function!r}", var_line, source)
-    if var is None and len(names) > 1:
+    if var is None and len(names) > 1 and kind in ("derivative", "partial", "taylor"):
         raise WorksheetError(
             f'{function!r} has several variables ({", ".join(names)}): say which with var = "..."',
             line,
@@ -337,3 +526,4 @@ def _check_function(
             line,
             source,
         )
+    return expr
