@@ -130,3 +130,16 @@ def test_jupyter_representations():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="language"):
         sd.derive("x^2").to_text(lang="fr")
+
+
+def test_latex_output_reads_back_through_the_parser():
+    cases = [
+        2**x * 2 ** (x**2),
+        sp.sin(x) * 2**x,
+        x**2 * sp.sin(x),
+        sp.exp(-x) / (1 + sp.exp(-x)) ** 2,
+        sd.sigmoid(x) * (1 - sd.sigmoid(x)),
+        sp.sqrt(x**2 + 1) / (3 * x),
+    ]
+    for expr in cases:
+        assert sd.parse(latex_str(expr)) == expr

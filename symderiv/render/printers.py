@@ -187,9 +187,14 @@ class TeachingLatexPrinter(LatexPrinter):
         return f"{text}^{{{exp}}}" if exp else text
 
 
+#: A factor printed right after a closing brace and starting with a digit (2^{x} 2^{y})
+#: would read as one number glued on; such products get an explicit \cdot.
+_GLUED_DIGIT = re.compile(r"\} (?=\d)")
+
+
 def latex_str(expr: sp.Expr) -> str:
-    """LaTeX form of ``expr`` for steps and results."""
-    return TeachingLatexPrinter().doprint(expr)
+    """LaTeX form of ``expr`` for steps and results (readable back by ``symderiv.parse``)."""
+    return _GLUED_DIGIT.sub(r"} \\cdot ", TeachingLatexPrinter().doprint(expr))
 
 
 def needs_parentheses(expr: sp.Expr) -> bool:
