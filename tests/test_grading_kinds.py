@@ -337,6 +337,105 @@ def test_critical_points_inconclusive_and_ko() -> None:
     assert json.loads(json.dumps(v.to_dict()))["entries"][0]["index"] == [0]
 
 
+# ------------------------------------------------------------ gradient and hessian at a point
+
+GRAD_AT = {"kind": "gradient", "function": "x^2 y + 3 y^2", "vars": ["x", "y"], "point": [1, 2]}
+HESS_AT = {
+    "kind": "hessian",
+    "function": "x^3 - 3x + y^2",
+    "vars": ["x", "y"],
+    "point": {"x": 1, "y": 0},
+}
+
+
+def test_point_problems_round_trip() -> None:
+    p = Problem.from_dict({**GRAD_AT, "point": {"y": 2, "x": 1}})
+    assert p.point == ("1", "2") and p.to_dict()["point"] == ["1", "2"]
+    assert Problem.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "(4, 13)",
+        "[4, 13]",
+        r"\begin{pmatrix} 4 \\ 13 \end{pmatrix}",
+        r"\nabla f(1, 2) = \begin{pmatrix} 4 \\ 13 \end{pmatrix}",
+        r"\left( \frac{8}{2}, 13 \right)",
+    ],
+)
+def test_gradient_at_a_point_correct(answer: str) -> None:
+    v = grade(GRAD_AT, answer)
+    assert v.correct and v.score == 1 and v.proved, v.feedback
+    assert [e.correct for e in v.entries] == [True, True]
+
+
+def test_gradient_at_a_point_wrong_entry() -> None:
+    v = grade(GRAD_AT, "(4, 12)")
+    assert v.status == "incorrect" and v.score == 0.5 and v.diagnosis == ()
+    assert [(e.index, e.correct, e.score) for e in v.entries] == [
+        ((0,), True, 1.0),
+        ((1,), False, 0.0),
+    ]
+    # The feedback names the problem's point, not a random test point.
+    assert any("x = 1, y = 2" in line and "13" in line for line in v.feedback), v.feedback
+    # Leaving the formula in is not the value at the point.
+    assert grade(GRAD_AT, "(2 x y, x^2 + 6 y)").status == "incorrect"
+
+
+@pytest.mark.parametrize("answer", ["(4, 13, 0)", "4", "[[4, 13]]", "[[4], [13]]"])
+def test_gradient_at_a_point_wrong_shape(answer: str) -> None:
+    assert grade(GRAD_AT, answer).status == "invalid"
+
+
+def test_point_values_are_exact_or_within_tolerance() -> None:
+    p = {"kind": "gradient", "function": "sin(x) + y^2", "vars": ["x", "y"], "point": ["pi/4", 1]}
+    assert grade(p, r"(\frac{\sqrt{2}}{2}, 2)").correct
+    assert grade(p, "(0.7071, 2)").status == "incorrect"
+    assert grade(p, "(0.7071, 2)", abs_tol=1e-3).correct
+    assert grade(p, "(0.7071, 2)", rel_tol=1e-3).correct
+    assert grade({**GRAD_AT}, "(4.0001, 13)", abs_tol=1e-3).correct
+
+
+def test_point_problem_with_a_parameter() -> None:
+    p = {"kind": "gradient", "function": "a x^2 + y", "vars": ["x", "y"], "point": [1, 5]}
+    assert grade(p, "(2a, 1)").correct
+    assert grade(p, "(2, 1)").status == "incorrect"
+
+
+def test_hessian_at_a_point() -> None:
+    assert grade(HESS_AT, "[[6, 0], [0, 2]]").correct
+    assert grade(HESS_AT, r"H = \begin{pmatrix} 6 & 0 \\ 0 & 2 \end{pmatrix}").correct
+    v = grade(HESS_AT, "[[6, 0], [0, 3]]")
+    assert v.status == "incorrect" and v.score == 0.75
+    assert [e.correct for e in v.entries] == [True, True, True, False]
+    assert [e.index for e in v.entries if not e.correct] == [(1, 1)]
+    assert grade(HESS_AT, "(6, 0, 0, 2)").status == "invalid"
+    assert grade(HESS_AT, "(6, 2)").status == "invalid"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {**GRAD_AT, "point": [1]},
+        {**GRAD_AT, "point": [1, "z"]},
+        {"kind": "gradient", "function": "ln(x)", "vars": ["x"], "point": [0]},
+        {"kind": "derivative", "function": "x^2", "var": "x", "point": [1]},
+        {"kind": "jacobian", "functions": ["x", "y"], "vars": ["x", "y"], "point": [1, 2]},
+    ],
+)
+def test_point_problems_that_cannot_be_set(bad: dict) -> None:
+    with pytest.raises(ProblemError):
+        grade(bad, "0")
+
+
+def test_at_is_not_a_gradient_point() -> None:
+    with pytest.raises(ProblemError, match="point"):
+        Problem.from_dict({**GRAD_AT, "point": None, "at": {"x": 1, "y": 2}})
+    with pytest.raises(ProblemError):
+        Problem.from_dict({**GRAD_AT, "point": {"x": 1}})
+
+
 # --------------------------------------------------------------------------- safety
 
 

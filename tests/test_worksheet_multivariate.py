@@ -85,7 +85,8 @@ def test_answers_use_the_grader_problem_format():
     answers = json.loads(json.dumps(worksheet(SPEC, seed=1).answers()))
     problems = [a["problem"] for a in answers]
     assert problems[0] == {"kind": "gradient", "function": "x^2 y + 3 y^2", "vars": ["x", "y"]}
-    assert problems[1]["at"] == {"x": 1, "y": 2} and answers[1]["expected"] == ["4", "13"]
+    assert problems[1]["point"] == {"x": 1, "y": 2} and answers[1]["expected"] == ["4", "13"]
+    assert "at" not in problems[1]
     assert problems[2] == {
         "kind": "classification",
         "function": "x^3 - 3x + y^2",
@@ -100,8 +101,66 @@ def test_answers_use_the_grader_problem_format():
     }
     assert answers[3]["expected"][0] == {"point": {"x": "-1", "y": "1"}, "kind": "saddle"}
     assert problems[4] == {"kind": "taylor", "function": "ln(x)", "var": "x", "at": 1, "order": 3}
-    assert problems[5]["kind"] == "backprop" and problems[5]["wrt"] == ["w", "b"]
+    # backprop is graded as the gradient of the loss in its inputs, at the point; the other
+    # inputs' values are put into the function and the question as set stays in "source".
+    assert problems[5] == {
+        "kind": "gradient",
+        "function": "(b + 2*w - 1)^2/2",
+        "vars": ["w", "b"],
+        "point": {"w": 1, "b": 0},
+    }
+    assert answers[5]["expected"] == ["2", "1"]
+    source = answers[5]["source"]
+    assert source["kind"] == "backprop" and source["wrt"] == ["w", "b"]
+    assert source["function"] == "(w x + b - y)^2/2" and source["expected"] == {"w": "2", "b": "1"}
+    assert source["at"] == {"w": 1, "x": 2, "b": 0, "y": 1}
     assert all(a["verified"] for a in answers)
+
+
+def test_backprop_answer_with_defs_is_a_gradient_in_the_inputs():
+    entry = next(
+        a
+        for a in worksheet(EXAMPLES / "multivariate.toml", seed=1).answers()
+        if a["source"]["kind"] == "backprop"
+    )
+    problem = entry["problem"]
+    assert set(problem) == {"kind", "function", "vars"} and problem["kind"] == "gradient"
+    assert "sigmoid" in problem["function"] and problem["vars"] == ["w", "b"]
+    # The defs (a, z) are substituted: the function is in the inputs alone.
+    assert {s.name for s in sd.parse(problem["function"]).free_symbols} == {"w", "b", "x", "y"}
+    assert entry["source"]["defs"] == {"a": "sigmoid(z)", "z": "w x + b"}
+    assert entry["source"]["expected"] == {"w": "x*(a - y)", "b": "a - y"}
+    assert sd.grade(problem, r"(x(\sigma(w x + b) - y), \sigma(w x + b) - y)").correct
+
+
+def _student_answers(entry: dict) -> list[str]:
+    """The entry's expected answer as a student would write it: its LaTeX and plain text."""
+    kind, expected = entry["problem"]["kind"], entry["expected"]
+    out = []
+    if kind != "classification":  # its LaTeX shows the Hessian too; the answer is one word
+        out.append(entry["expected_latex"])
+    if isinstance(expected, str):
+        out.append(expected)
+    elif kind == "critical_points":
+        out.append(
+            "; ".join("({}) {}".format(", ".join(p["point"].values()), p["kind"]) for p in expected)
+            or "none"
+        )
+    else:
+        out.append("(" + ", ".join(expected) + ")")
+    return out
+
+
+@pytest.mark.parametrize("name", ["multivariate.toml", "chain-rule.toml"])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_every_answer_entry_is_graded_correct(name: str, seed: int):
+    answers = json.loads(json.dumps(worksheet(EXAMPLES / name, seed=seed).answers()))
+    for entry in answers:
+        problem = sd.grading.Problem.from_dict(entry["problem"])  # grader fields only
+        assert problem.to_dict()["kind"] == entry["problem"]["kind"]
+        for answer in _student_answers(entry):
+            verdict = sd.grade(entry["problem"], answer)
+            assert verdict.correct, (entry["id"], answer, verdict.feedback)
 
 
 def test_grader_accepts_the_gradient_answer():

@@ -30,7 +30,7 @@ from symderiv.grading.problems import (
     expected_answer,
 )
 from symderiv.grading.verdict import EntryVerdict, Policy, Verdict, message
-from symderiv.render.printers import latex_str
+from symderiv.render.printers import latex_str, unicode_str
 
 __all__ = ["DEFAULT_BUDGET", "check_answer", "grade", "local_grade"]
 
@@ -79,6 +79,13 @@ def _expected_latex(expected: Expected | None) -> str | None:
     if len(expected.shape) == 1:
         return _latex(sp.Matrix(expected.entries))
     return _latex(sp.Matrix(*expected.shape, list(expected.entries)))
+
+
+def _plain(expr: sp.Expr) -> str:
+    try:
+        return unicode_str(expr)
+    except Exception:  # printing must never break grading
+        return str(expr)
 
 
 def _parsed_latex(answer: Answer) -> str:
@@ -205,11 +212,15 @@ def _entry(
         feedback.append(message("undefined", lang, where=result.counterexample))
     elif result.equal is False:
         yours, right_value = result.values
+        where = result.counterexample
+        if expected.point and not answer.free_symbols & {x for x, _ in expected.point}:
+            # A value at the problem's point: say so, not where the test happened to look.
+            where = ", ".join(f"{x} = {_plain(v)}" for x, v in expected.point)
         feedback.append(
             message(
                 "counterexample",
                 lang,
-                where=result.counterexample,
+                where=where,
                 yours=yours,
                 right=right_value,
             )

@@ -10,6 +10,12 @@ Schema (dict keys; all text is read with :func:`symderiv.parse`):
 * ``{"kind": "jacobian", "functions": [..., ...], "vars": [...]}`` -- a matrix answer
   (one row per function).
 * ``{"kind": "hessian", "function": ..., "vars": [...]}`` -- a matrix answer.
+* A gradient or hessian *at a point*: add ``"point": [1, 2]`` (in the order of ``vars``) or
+  ``"point": {"x": 1, "y": 2}``. The expected entries are then the derivatives evaluated
+  exactly at the point (numbers, or expressions in any other symbols of the function), and
+  the answer is a vector or matrix of values; ``abs_tol``/``rel_tol`` apply as usual. Such
+  entries have no target, so slips are not diagnosed. (``at`` is only the centre of a
+  Taylor problem.)
 * ``{"kind": "expression", "expected": "...", "vars": ["x"]}`` -- equivalence with a given
   expression (``vars`` defaults to its free symbols).
 * ``{"kind": "taylor", "function": "e^x", "var": "x", "at": 1, "order": 3}`` -- the
@@ -31,7 +37,7 @@ Optional for every kind: ``"form"``: ``"any"`` (default), ``"simplified"`` or
 ``"factored"`` (derivative kinds only); ``"id"`` (carried along). The last three kinds are
 graded by :mod:`symderiv.grading.kinds`. Every entry of the expected answer is a
 derivative of a function by a sequence of variables (a :class:`Target`), which is what the
-mal-rule diagnosis needs; ``expression`` problems have no target.
+mal-rule diagnosis needs; ``expression`` problems and problems at a point have no target.
 """
 
 from __future__ import annotations
@@ -127,6 +133,10 @@ class Problem:
             point = [names[str(v)] for v in vars_]
         elif point is not None and not isinstance(point, list | tuple):
             point = [point]
+        if kind != "taylor" and isinstance(data.get("at"), Mapping):
+            raise ProblemError(
+                f"at is the centre of a taylor problem; give the point of a {kind} problem as point"
+            )
         kinds = data.get("kinds", True)
         if not isinstance(kinds, bool):
             raise ProblemError("kinds must be true or false")
@@ -203,6 +213,7 @@ class Expected:
     domain: tuple[sp.Expr, ...]  # expressions that must be real where answers are compared
     symbols: frozenset[sp.Symbol]  # the symbols an answer may use
     functions: tuple[sp.Expr, ...] = field(default=())
+    point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()  # where the entries were evaluated
 
 
 def _read(text: str | None, what: str) -> sp.Expr:
@@ -247,6 +258,8 @@ def expected_answer(problem: Problem) -> Expected:
         raise ProblemError(f"{problem.kind} problems have no derivative to check steps against")
     if problem.form not in FORMS:
         raise ProblemError(f"form must be one of {', '.join(FORMS)}")
+    if problem.point and problem.kind not in ("gradient", "hessian"):
+        raise ProblemError("a point is only for gradient, hessian and classification problems")
     if problem.kind == "expression":
         e = _read(problem.expected, "expected expression")
         vars_ = _vars(problem, e)
@@ -283,10 +296,42 @@ def expected_answer(problem: Problem) -> Expected:
         )
     if problem.kind == "gradient":
         targets = tuple(Target(f, (x,)) for x in vars_)
-        entries = tuple(_derivative(f, t.wrt) for t in targets)
-        return Expected((len(vars_),), entries, targets, all_vars, (f,), symbols | set(vars_), (f,))
-    # hessian
-    targets = tuple(Target(f, (a, b)) for a in vars_ for b in vars_)
+        shape: tuple[int, ...] = (len(vars_),)
+    else:  # hessian
+        targets = tuple(Target(f, (a, b)) for a in vars_ for b in vars_)
+        shape = (len(vars_), len(vars_))
     entries = tuple(_derivative(f, t.wrt) for t in targets)
-    n = len(vars_)
-    return Expected((n, n), entries, targets, all_vars, (f,), symbols | set(vars_), (f,))
+    expected = Expected(shape, entries, targets, all_vars, (f,), symbols | set(vars_), (f,))
+    return _at_point(expected, vars_, problem.point) if problem.point else expected
+
+
+def _at_point(expected: Expected, xs: Sequence[sp.Symbol], texts: Sequence[str]) -> Expected:
+    """``expected`` with its entries evaluated exactly at the point ``xs = texts``.
+
+    The entries have no targets then: the mal-rule diagnosis works on formulas, not values.
+    """
+    if len(texts) != len(xs):
+        raise ProblemError(f"the point needs {len(xs)} values (one per var)")
+    values = []
+    for x, text in zip(xs, texts, strict=True):
+        value = _read(text, "point")
+        if value.free_symbols:
+            raise ProblemError(f"the point must be numbers, got {text!r}")
+        values.append((x, value))
+    point = dict(values)
+    entries = []
+    for entry in expected.entries:
+        value = sp.sympify(entry.subs(point))
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
+            raise ProblemError("the derivatives are not defined (real) at the point")
+        entries.append(value)
+    return Expected(
+        expected.shape,
+        tuple(entries),
+        (None,) * len(entries),
+        expected.vars,
+        tuple(entries),
+        expected.symbols,
+        expected.functions,
+        tuple(values),
+    )

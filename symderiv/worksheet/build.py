@@ -433,7 +433,7 @@ class Problem:
                 "vars": list(self.vars),
             }
             if self.at:
-                out["at"] = point
+                out["point"] = point
             return out
         if self.kind == "hessian":
             return {
@@ -452,17 +452,36 @@ class Problem:
                 "at": point[self.var],
                 "order": self.order,
             }
-        out = {"kind": "backprop", "function": self.function, "wrt": list(self.vars)}
-        if self.defs:
-            out["defs"] = dict(self.defs)
+        # backprop: the gradient of the loss in the raw inputs (defs substituted); values of
+        # the inputs that are not differentiated by are put into the function.
+        out = {
+            "kind": "gradient",
+            "function": function_text(self._loss()),
+            "vars": list(self.vars),
+        }
         if self.at:
-            out["at"] = point
+            out["point"] = {name: point[name] for name in self.vars}
         return out
+
+    def _loss(self) -> sp.Expr:
+        """A backprop loss in its inputs, with the point's other inputs substituted."""
+        wrt = set(self.vars)
+        fixed = {sp.Symbol(k): v for k, v in self.point.items() if k not in wrt}
+        return self.result.expr.xreplace(fixed)
+
+    def _backprop_gradient(self) -> list[sp.Expr]:
+        """The backprop gradient as the grader expects it: in the inputs, or at the point."""
+        r = self.result
+        point = {sp.Symbol(k): v for k, v in self.point.items()}
+        entries = [r.in_inputs(r.gradient[name]).xreplace(point) for name in self.vars]
+        return [sp.simplify(e) for e in entries] if point else entries
 
     def expected_json(self) -> Any:
         e = self.expected
         if self.kind == "gradient":
             return [sp.sstr(c) for c in e]
+        if self.kind == "backprop":
+            return [sp.sstr(c) for c in self._backprop_gradient()]
         if self.kind == "hessian":
             return e
         if self.kind == "critical_points":
@@ -475,8 +494,6 @@ class Problem:
                 }
                 for coords, kind in e
             ]
-        if self.kind == "backprop":
-            return {k: sp.sstr(v) for k, v in e.items()}
         return sp.sstr(e)
 
     def to_answer(self) -> dict[str, Any]:
@@ -489,17 +506,37 @@ class Problem:
                 "eigenvalues": [sp.sstr(e) for e in c.eigenvalues],
                 "minors": [sp.sstr(e) for e in c.minors],
             }
+        source: dict[str, Any] = {
+            "kind": self.kind,
+            "bank": self.bank,
+            "difficulty": self.difficulty,
+        }
+        if self.kind in DERIVATIVE_KINDS:
+            expected_latex = latex_str(self.expected)
+        elif self.kind == "backprop":
+            # The problem is graded as a gradient; the question as set is kept in the source.
+            expected_latex = self._vector(self._backprop_gradient())
+            source.update(
+                function=self.function,
+                wrt=list(self.vars),
+                expected={k: sp.sstr(v) for k, v in self.expected.items()},
+                expected_latex=self.answer_latex("en"),
+            )
+            if self.defs:
+                source["defs"] = dict(self.defs)
+            if self.at:
+                source["at"] = {name: _json_number(value) for name, value in self.at}
+        else:
+            expected_latex = self.answer_latex("en")
         return {
             "id": self.id,
             "problem": self.grader_problem(),
             "expected": self.expected_json(),
-            "expected_latex": latex_str(self.expected)
-            if self.kind in DERIVATIVE_KINDS
-            else self.answer_latex("en"),
+            "expected_latex": expected_latex,
             **extra,
             "points": self.points,
             "verified": self.verified,
-            "source": {"kind": self.kind, "bank": self.bank, "difficulty": self.difficulty},
+            "source": source,
         }
 
 
