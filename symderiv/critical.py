@@ -58,6 +58,7 @@ import mpmath
 import sympy as sp
 from mpmath import mpf
 
+from symderiv.engine import as_expression
 from symderiv.functions import to_elementary
 from symderiv.multivariate import (
     Classification,
@@ -221,7 +222,7 @@ class _OutOfTime(Exception):
 def vanishing_factors(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> list[sp.Expr] | None:
     """Factors of the numerator of ``expr`` that can be 0 (expr = 0 iff one of them is);
     None when ``expr`` is identically 0."""
-    expr = sp.sympify(expr)
+    expr = as_expression(expr)
     if expr == 0:
         return None
     numerator, _ = sp.fraction(sp.together(expr))
@@ -314,7 +315,7 @@ def _fresh_integer(used: Sequence[str]) -> sp.Symbol:
 
 
 def _simplify_equation(e: sp.Expr) -> sp.Expr:
-    e = sp.sympify(e)
+    e = as_expression(e)
     if e.is_number:
         return clean(e)
     try:
@@ -643,7 +644,7 @@ def _recognise(
             return None
         exact[v] = guess
     for g in components:
-        if sign_of(clean(sp.sympify(g).subs(exact))) != 0:
+        if sign_of(clean(as_expression(g).subs(exact))) != 0:
             return None
     return exact
 
@@ -705,7 +706,7 @@ def _to_family(
 ) -> tuple[dict[sp.Symbol, sp.Expr], tuple[sp.Symbol, ...]]:
     point: dict[sp.Symbol, sp.Expr] = {}
     for v in real_vars:
-        value = sp.sympify(assignment.get(v, v))
+        value = as_expression(assignment.get(v, v))
         has_integer = any(s.is_integer for s in value.free_symbols)
         point[v] = sp.expand(value) if has_integer else clean(value)
     # integer parameters named n, m, k, ... in the order the variables use them
@@ -770,7 +771,7 @@ def critical_points(
     to_real = {**real, **real_params}
     from_real = {**back, **{r: p for p, r in real_params.items()}}
     real_vars = [real[x] for x in xs]
-    eqs = [sp.sympify(g).xreplace(to_real) for g in grad.components]
+    eqs = [as_expression(g).xreplace(to_real) for g in grad.components]
     notes: list[Reason] = []
     method = "symbolic"
     complete = True

@@ -29,7 +29,7 @@ import mpmath
 import sympy as sp
 from mpmath import mpf
 
-from symderiv.engine import derive
+from symderiv.engine import as_expression, derive
 from symderiv.errors import DerivationError
 from symderiv.functions import to_elementary
 from symderiv.multivariate import Printable, clean, point_values
@@ -95,11 +95,11 @@ def _sides(equation: Any) -> tuple[str, sp.Expr, sp.Expr]:
                 "implicit differentiation needs an equation with '=', e.g. x^2 + y^2 = 1"
             )
         lhs, rhs = parse_equation(equation)
-        return equation, sp.sympify(lhs), sp.sympify(rhs)
+        return equation, lhs, rhs
     if isinstance(equation, sp.Equality):
         return "", equation.lhs, equation.rhs
     if isinstance(equation, tuple) and len(equation) == 2:
-        return "", sp.sympify(equation[0]), sp.sympify(equation[1])
+        return "", as_expression(equation[0]), as_expression(equation[1])
     raise DerivationError(
         "implicit differentiation needs an equation: text with '=', a sympy Eq, "
         "or a pair (lhs, rhs)"
