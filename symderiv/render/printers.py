@@ -33,6 +33,8 @@ _NAMES = {
     "acos": "arccos",
     "atan": "arctan",
     "acot": "arccot",
+    "asec": "arcsec",
+    "acsc": "arccsc",
 }
 
 
