@@ -176,8 +176,8 @@ def to_value(value: Any) -> sp.Expr:
         return sp.Float(mpmath.nstr(value, 30), 30)
     if isinstance(value, str):
         return as_expression(value)
-    if isinstance(value, sp.Basic):
-        return sp.sympify(value)
+    if isinstance(value, sp.Expr):
+        return value
     raise DerivationError(f"cannot use {value!r} as a coordinate")
 
 
@@ -217,7 +217,7 @@ def point_values(
 
 def clean(expr: sp.Expr) -> sp.Expr:
     """A value or coefficient in simplest cheap form (numbers simplified, Floats kept)."""
-    expr = sp.sympify(expr)
+    expr = as_expression(expr)
     if expr.is_Rational or expr.is_Atom or expr.has(sp.Float):
         return expr
     ops = int(sp.count_ops(expr))
@@ -229,7 +229,7 @@ def clean(expr: sp.Expr) -> sp.Expr:
 
 
 def substitute(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
-    return clean(sp.sympify(expr).subs(values))
+    return clean(as_expression(expr).subs(values))
 
 
 # --------------------------------------------------------------------------- verification
@@ -287,8 +287,8 @@ def check_at_point(
     vars = tuple(vars)
     if (
         f.free_symbols - set(vars)
-        or any(not sp.sympify(v).is_number for v in values.values())
-        or any(sp.sympify(c).free_symbols - set(vars) for _, c in claims)
+        or any(not as_expression(v).is_number for v in values.values())
+        or any(as_expression(c).free_symbols - set(vars) for _, c in claims)
     ):
         return Verification(
             ok=None,
@@ -351,7 +351,7 @@ def _worst_error(
     with mpmath.workdps(digits):
         xs = [mpf(str(sp.N(values[v], digits + 10))) for v in vars]
         for orders, claimed in claims:
-            claimed = to_elementary(sp.sympify(claimed))
+            claimed = to_elementary(as_expression(claimed))
             if claimed.free_symbols:
                 sym = numeric_function(claimed, vars)(*xs)
             else:
@@ -757,7 +757,7 @@ def sign_of(expr: sp.Expr, *, scale: float = 1.0) -> int | None:
     1e-40 away from 0), then by ``equals(0)``. Values holding Floats count as zero within
     ``ZERO_TOLERANCE * scale``.
     """
-    expr = sp.sympify(expr)
+    expr = as_expression(expr)
     if expr.has(sp.Float):
         value = _numeric_value(expr, 30)
         if value is None:
@@ -947,7 +947,7 @@ def classify_at(
     point = dict(values)
     n = len(vars)
     hp = sp.ImmutableMatrix(hessian_matrix.applyfunc(lambda e: substitute(e, point)))
-    numeric = hp.has(sp.Float) or any(sp.sympify(v).has(sp.Float) for v in point.values())
+    numeric = hp.has(sp.Float) or any(as_expression(v).has(sp.Float) for v in point.values())
     params = ordered(hp.free_symbols)
     reasons: list[Reason] = []
     value = None if anywhere else substitute(f, point)
@@ -1021,7 +1021,7 @@ def classify_at(
         reasons.append(Reason.of("cannot_decide"))
 
     claims: list[tuple[tuple[int, ...], sp.Expr]] = []
-    numeric_point = all(sp.sympify(v).is_number for v in point.values())
+    numeric_point = all(as_expression(v).is_number for v in point.values())
     if not anywhere and not params and numeric_point:
         shown = hessian_matrix if numeric else hp  # decimals: evaluate the formulas
         for i in range(n):
@@ -1307,7 +1307,7 @@ def _higher_order(
     outcome = _global_sign_test(f, vars, point, value)
     if outcome is not None:
         return outcome
-    if all(sp.sympify(v).is_number for v in point.values()) and not hp.free_symbols:
+    if all(as_expression(v).is_number for v in point.values()) and not hp.free_symbols:
         return _evidence(f, vars, point, value)
     return None
 
@@ -1359,7 +1359,7 @@ def _directions(n: int, hp: sp.Matrix) -> list[tuple[sp.Expr, ...]]:
     out: list[tuple[sp.Expr, ...]] = []
 
     def add(vec: Sequence[sp.Expr]) -> None:
-        v = tuple(sp.sympify(c) for c in vec)
+        v = tuple(as_expression(c) for c in vec)
         if any(c != 0 for c in v) and v not in out and tuple(-c for c in v) not in out:
             out.append(v)
 
