@@ -50,6 +50,7 @@ from symderiv.errors import DerivationError, ParseError
 from symderiv.parsing import is_latex, parse
 from symderiv.simplify import tidy
 from symderiv.steps import NOT_VERIFIED, Derivation, Printable, Verification
+from symderiv.sympy_values import as_sympy
 from symderiv.verify import verify_partials
 
 __all__ = ["AdjointStep", "Backprop", "Contribution", "Edge", "Node", "backprop"]
@@ -213,7 +214,7 @@ class Backprop(Printable):
 
     def in_inputs(self, expr: sp.Expr) -> sp.Expr:
         """``expr`` with the nodes named by ``defs`` expanded into the inputs."""
-        return sp.sympify(expr).xreplace(self.expansions) if self.expansions else expr
+        return as_sympy(expr).xreplace(self.expansions) if self.expansions else expr
 
     @property
     def gradient_in_inputs(self) -> dict[str, sp.Expr]:

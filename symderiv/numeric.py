@@ -46,6 +46,7 @@ from sympy.core.relational import Relational
 
 from symderiv.errors import SymderivError
 from symderiv.functions import relu, sigmoid, softplus
+from symderiv.sympy_values import as_sympy
 
 __all__ = [
     "KINK_FUNCTIONS",
@@ -558,7 +559,7 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, Any]) -> mpf:
     Raises :class:`NumericError` if the value is not a finite real number or ``expr`` holds
     a node the evaluator does not know.
     """
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     env = {sym: _to_mpf(v) for sym, v in values.items()}
     return _run(_compile(expr), env, expr)
 
@@ -573,7 +574,7 @@ def numeric_function(
     Compilation happens now, so unsupported nodes and symbols without a value raise
     :class:`NumericError` here; values that are not real raise it when ``f`` is called.
     """
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     vars = tuple(vars)
     fixed_env = {sym: _to_mpf(v) for sym, v in (fixed or {}).items()}
     missing = expr.free_symbols - set(vars) - set(fixed_env)
@@ -608,7 +609,7 @@ def is_evaluable(expr: sp.Expr) -> tuple[bool, str]:
     for x <= 0.
     """
     try:
-        _compile(sp.sympify(expr))
+        _compile(as_sympy(expr))
     except NumericError as exc:
         return False, str(exc)
     except (TypeError, AttributeError, sp.SympifyError) as exc:
@@ -621,7 +622,7 @@ def kink_arguments(expr: sp.Expr) -> list[sp.Expr]:
     ``sign``, ``Heaviside``, ``DiracDelta``; pairwise differences of ``Max``/``Min``
     arguments; ``lhs - rhs`` of ``Piecewise`` conditions). Constants are left out."""
     found: list[sp.Expr] = []
-    for node in sp.preorder_traversal(sp.sympify(expr)):
+    for node in sp.preorder_traversal(as_sympy(expr)):
         if isinstance(node, sp.Abs | sp.sign | sp.Heaviside | sp.DiracDelta | relu):
             found.append(node.args[0])
         elif isinstance(node, sp.Max | sp.Min):

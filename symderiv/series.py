@@ -64,6 +64,7 @@ import sympy as sp
 
 from symderiv.errors import SymderivError
 from symderiv.functions import relu, sigmoid, softplus
+from symderiv.sympy_values import as_sympy
 
 __all__ = [
     "SeriesError",
@@ -251,7 +252,7 @@ class _Context:
 
     def const(self, value: sp.Expr) -> _Poly:
         """The ring element for an exact constant (decomposed through + · and integer ^)."""
-        value = sp.sympify(value)
+        value = as_sympy(value)
         if value.is_Rational:
             return _ground(int(value.p), int(value.q))
         if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
@@ -1035,8 +1036,8 @@ def _check(expr: object, var: object, at: object, order: object) -> tuple[sp.Exp
         raise TypeError(f"var must be a SymPy Symbol, got {var!r}")
     if not isinstance(order, int) or isinstance(order, bool) or order < 0:
         raise ValueError(f"order must be a non-negative integer, got {order!r}")
-    expr = sp.sympify(expr)
-    at = sp.sympify(at)
+    expr = as_sympy(expr)
+    at = as_sympy(at)
     if not isinstance(expr, sp.Expr):
         raise TypeError(f"expected a SymPy expression, got {expr!r}")
     if var in at.free_symbols:
@@ -1095,7 +1096,7 @@ def taylor_polynomial(
     (x - 2)**2*exp(2)/2 + (x - 2)*exp(2) + exp(2)
     """
     coeffs = taylor_coefficients(expr, var, at, order)
-    h = var - sp.sympify(at)
+    h = var - as_sympy(at)
     terms = []
     for k, c in enumerate(coeffs):
         if c == 0:
@@ -1138,12 +1139,12 @@ def taylor_coefficients_multivariate(
         at = {}
     if not isinstance(at, Mapping):
         at = dict(zip(vars, at, strict=True))
-    points = [sp.sympify(at.get(v, at.get(str(v), 0))) for v in vars]
+    points = [as_sympy(at.get(v, at.get(str(v), 0))) for v in vars]
     t = sp.Dummy("t")
     for v in vars:
         _check(expr, v, 0, order)
     ds = [sp.Dummy(f"d_{v}") for v in vars]
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     for p in points:
         if any(w in p.free_symbols for w in vars):
             raise ValueError(f"the point {p} must not contain the variables")

@@ -46,6 +46,7 @@ from symderiv.errors import DerivationError
 from symderiv.numeric import NumericError, evaluate, numeric_function
 from symderiv.series import SeriesError, taylor_coefficients, taylor_coefficients_multivariate
 from symderiv.steps import NOT_VERIFIED, Derivation, Printable, Verification
+from symderiv.sympy_values import as_sympy
 
 __all__ = [
     "COEFFICIENT_TOLERANCE",
@@ -290,11 +291,9 @@ def _number(value: Any, what: str) -> sp.Expr:
         return sp.Rational(repr(value))
     if isinstance(value, str):
         expr = as_expression(value)
-    elif isinstance(value, int | sp.Basic):
-        expr = sp.sympify(value)
     else:
         try:
-            expr = sp.sympify(value, strict=True)
+            expr = as_sympy(value)
         except sp.SympifyError:
             raise DerivationError(f"the {what} must be a number, got {value!r}") from None
     if isinstance(expr, sp.Float):

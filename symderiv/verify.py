@@ -86,6 +86,7 @@ from symderiv.numeric import (
     numeric_function,
 )
 from symderiv.steps import Verification
+from symderiv.sympy_values import as_sympy
 
 __all__ = [
     "DEFAULT_TIME_BUDGET",
@@ -492,7 +493,7 @@ def verify_derivative(
     ``ok`` is True when all sampled points agree, False when one does not (``reason`` says
     where and by how much), None when the check could not run (``reason`` says why).
     """
-    expr, result = sp.sympify(expr), sp.sympify(result)
+    expr, result = as_sympy(expr), as_sympy(result)
     if not isinstance(var, sp.Symbol):
         raise TypeError(f"var must be a SymPy Symbol, not {type(var).__name__}")
     if order < 0:
@@ -550,7 +551,7 @@ def verify_partials(
     working precision of the one outside it, so they are as accurate as the first
     partials (~1e-31 relative measured at 30 digits). Points are dicts {name: float}.
     """
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     vars = tuple(vars)
     items = []
     for key, value in partials.items():
@@ -559,7 +560,7 @@ def verify_partials(
             raise ValueError(f"partial {key} is taken in a variable that is not in vars")
         orders = [key.count(v) for v in vars]
         label = _partial_name(key)
-        items.append((label, orders, sp.sympify(value)))
+        items.append((label, orders, as_sympy(value)))
     exprs = [expr, *(e for _, _, e in items)]
     one_sided = _has_kinks(exprs)
     method = _diff_method(one_sided)
@@ -614,7 +615,7 @@ def verify_equal(
     point whose relative difference exceeds the tolerance (after the retry at double
     precision) decides "not equal". Points are dicts {name: float}.
     """
-    a, b = sp.sympify(a), sp.sympify(b)
+    a, b = as_sympy(a), as_sympy(b)
     vars = tuple(vars)
     method = "direct evaluation (mpmath, {digits} digits)"
     params, why = _prepare([("first expression", a), ("second expression", b)], vars, seed)

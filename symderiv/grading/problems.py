@@ -51,6 +51,7 @@ import sympy as sp
 from symderiv.engine import derive
 from symderiv.errors import SymderivError
 from symderiv.parsing import parse
+from symderiv.sympy_values import as_sympy
 
 __all__ = ["FORMS", "KINDS", "Expected", "Problem", "ProblemError", "Target", "as_problem"]
 
@@ -321,7 +322,7 @@ def _at_point(expected: Expected, xs: Sequence[sp.Symbol], texts: Sequence[str])
     point = dict(values)
     entries = []
     for entry in expected.entries:
-        value = sp.sympify(entry.subs(point))
+        value = as_sympy(entry.subs(point))
         if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
             raise ProblemError("the derivatives are not defined (real) at the point")
         entries.append(value)

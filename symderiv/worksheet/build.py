@@ -30,6 +30,7 @@ from symderiv.parsing import parse
 from symderiv.render.latex import escape_text
 from symderiv.render.printers import latex_str
 from symderiv.steps import Derivation
+from symderiv.sympy_values import as_sympy
 from symderiv.worksheet.banks import BANKS, Draft
 from symderiv.worksheet.spec import LANGUAGES, ProblemSpec, Spec, WorksheetError, load_spec
 
@@ -847,7 +848,7 @@ def _fair(draft: Draft, solution: Any, limit: int) -> bool:
             and all(c.is_Rational for p in solution for c in p.coordinates)
         )
     if kind == "taylor":
-        coeffs = [sp.sympify(c) for c in solution.coefficients]
+        coeffs = [as_sympy(c) for c in solution.coefficients]
         return (
             sum(c != 0 for c in coeffs) >= 2
             and _small(solution.polynomial, limit)
