@@ -16,8 +16,8 @@ import pytest
 import sympy as sp
 
 from symderiv.backprop import AdjointStep, Backprop, backprop
-from symderiv.cli_backprop import add_commands
-from symderiv.cli_common import EXIT_OK
+from symderiv.cli.backprop import add_commands
+from symderiv.cli.common import EXIT_OK
 from symderiv.errors import DerivationError, SymderivError
 from symderiv.functions import sigmoid, to_elementary
 from symderiv.render.graph import _mermaid_label

@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from symderiv import cli
-from symderiv.cli_multivariate import add_commands, parse_point
+from symderiv.cli.multivariate import add_commands, parse_point
 from symderiv.errors import DerivationError
 from symderiv.implicit import ImplicitDerivative, check_on_curve, implicit
 

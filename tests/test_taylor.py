@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 import symderiv as sd
-from symderiv.cli_taylor import add_commands
+from symderiv.cli.taylor import add_commands
 from symderiv.functions import sigmoid, softplus
 from symderiv.series import SeriesError
 from symderiv.taylor import ORDER_TOLERANCE, ErrorTable, Taylor, taylor

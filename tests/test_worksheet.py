@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 import symderiv as sd
-from symderiv.cli_worksheet import add_commands
+from symderiv.cli.worksheet import add_commands
 from symderiv.worksheet import BANKS, WorksheetError, load_spec, worksheet
 from symderiv.worksheet.pdf import INSTALL_HINT, TexError, compile_pdf, log_excerpt
 

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from symderiv.backprop import backprop
-from symderiv.cli_common import exit_code_for, read_expression
+from symderiv.cli.common import exit_code_for, read_expression
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
 

@@ -15,7 +15,7 @@ import argparse
 import json
 from typing import Any
 
-from symderiv.cli_common import exit_code_for, read_expression, render
+from symderiv.cli.common import exit_code_for, read_expression, render
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
 from symderiv.taylor import Taylor, taylor

@@ -17,9 +17,9 @@ from typing import Any
 
 from rich.console import Console
 
-from symderiv.cli_common import EXIT_BAD_INPUT as EXIT_INVALID
-from symderiv.cli_common import EXIT_CHECK_FAILED as EXIT_INCORRECT
-from symderiv.cli_common import EXIT_OK, EXIT_TIMEOUT, read_expression
+from symderiv.cli.common import EXIT_BAD_INPUT as EXIT_INVALID
+from symderiv.cli.common import EXIT_CHECK_FAILED as EXIT_INCORRECT
+from symderiv.cli.common import EXIT_OK, EXIT_TIMEOUT, read_expression
 from symderiv.i18n import LANGUAGES
 
 DEFAULT_ANSWER_TIMEOUT = 10.0

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from symderiv.cli_common import EXIT_CHECK_FAILED, EXIT_OK
+from symderiv.cli.common import EXIT_CHECK_FAILED, EXIT_OK
 from symderiv.worksheet import worksheet
 from symderiv.worksheet.spec import LANGUAGES, WorksheetError, load_spec
 

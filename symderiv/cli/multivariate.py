@@ -1,7 +1,7 @@
 """Subcommands grad, jacobian, hessian, critical and implicit for the ``symderiv`` CLI.
 
 ``symderiv.cli.build_parser`` calls :func:`add_commands` with its subparsers object; the
-helpers every command shares come from ``symderiv.cli_common``. Output formats,
+helpers every command shares come from ``symderiv.cli.common``. Output formats,
 languages and exit codes are those of ``diff``: 0 success, 1 a numeric check failed,
 2 bad input, 3 time limit.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.cli_common import (
+from symderiv.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     add_output_options,

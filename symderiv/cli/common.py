@@ -1,6 +1,6 @@
 """What every ``symderiv`` subcommand shares: exit codes, reading EXPR, output options.
 
-The command modules (``cli_*.py``) and ``cli.py`` import from here, so none of them
+The command modules and ``app.py`` import from here, so none of them
 needs to import another.
 """
 
