@@ -27,8 +27,8 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from symderiv.critical import critical_points
 from symderiv.multivariate import gradient, hessian
+from symderiv.multivariate.critical import critical_points
 
 X = sp.symbols("x1:7")
 x, y, z = sp.symbols("x y z")

@@ -9,12 +9,10 @@ True
 """
 
 from symderiv.backprop import AdjointStep, Backprop, Contribution, Edge, Node, backprop
-from symderiv.critical import CriticalPoint, CriticalPoints, critical_points
 from symderiv.engine import derive
 from symderiv.errors import DerivationError, ParseError, SymderivError
 from symderiv.functions import relu, sigmoid, softplus
 from symderiv.grading import Policy, Problem, Verdict, grade, grade_steps
-from symderiv.implicit import ImplicitDerivative, ImplicitStep, implicit
 from symderiv.multivariate import (
     Classification,
     Gradient,
@@ -26,6 +24,8 @@ from symderiv.multivariate import (
     hessian,
     jacobian,
 )
+from symderiv.multivariate.critical import CriticalPoint, CriticalPoints, critical_points
+from symderiv.multivariate.implicit import ImplicitDerivative, ImplicitStep, implicit
 from symderiv.parsing import parse
 from symderiv.rulebook import Rule, RuleBook, load_rulebook
 from symderiv.series import SeriesError

@@ -8,15 +8,9 @@ import time
 import pytest
 import sympy as sp
 
-from symderiv.critical import (
-    CriticalPoint,
-    CriticalPoints,
-    critical_points,
-    real_solutions,
-    run_with_budget,
-    split_solve,
-)
 from symderiv.errors import DerivationError
+from symderiv.multivariate.critical import CriticalPoint, CriticalPoints, critical_points
+from symderiv.multivariate.critical_solve import real_solutions, run_with_budget, split_solve
 
 x, y, z, a, b = sp.symbols("x y z a b")
 n, m = sp.Symbol("n", integer=True), sp.Symbol("m", integer=True)

@@ -11,7 +11,7 @@ import sympy as sp
 from symderiv import cli
 from symderiv.cli.multivariate import add_commands, parse_point
 from symderiv.errors import DerivationError
-from symderiv.implicit import ImplicitDerivative, check_on_curve, implicit
+from symderiv.multivariate.implicit import ImplicitDerivative, check_on_curve, implicit
 
 x, y, t, a = sp.symbols("x y t a")
 

@@ -22,10 +22,8 @@ from symderiv.cli.common import (
     read_expression,
     render,
 )
-from symderiv.critical import DEFAULT_TIME_BUDGET, critical_points
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.errors import DerivationError
-from symderiv.implicit import implicit
 from symderiv.multivariate import (
     combine_verifications,
     gradient,
@@ -33,6 +31,8 @@ from symderiv.multivariate import (
     jacobian,
     point_values,
 )
+from symderiv.multivariate.critical import DEFAULT_TIME_BUDGET, critical_points
+from symderiv.multivariate.implicit import implicit
 from symderiv.render.json import expression_dict
 from symderiv.render.printers import latex_str, unicode_str
 

@@ -44,7 +44,6 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from symderiv.critical import critical_points
 from symderiv.errors import ParseError, SymderivError
 from symderiv.grading.answers import (
     MAX_ANSWER_LENGTH,
@@ -58,6 +57,7 @@ from symderiv.grading.equivalence import compare
 from symderiv.grading.problems import TESTS, Expected, Problem, ProblemError
 from symderiv.grading.verdict import EntryVerdict, Policy, Verdict, message
 from symderiv.multivariate import hessian
+from symderiv.multivariate.critical import critical_points
 from symderiv.numeric import NumericError, evaluate
 from symderiv.parsing import parse
 from symderiv.render.printers import latex_str, unicode_str

@@ -738,8 +738,8 @@ def _solve(
 ) -> Any:
     """The engine's worked solution of one problem (raises SymderivError when it cannot)."""
     from symderiv.backprop import backprop
-    from symderiv.critical import critical_points
     from symderiv.multivariate import gradient, hessian
+    from symderiv.multivariate.critical import critical_points
     from symderiv.taylor import taylor
 
     names = list(vars) if vars else None

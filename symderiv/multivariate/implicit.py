@@ -32,7 +32,8 @@ from mpmath import mpf
 from symderiv.engine import as_expression, derive
 from symderiv.errors import DerivationError
 from symderiv.functions import to_elementary
-from symderiv.multivariate import Printable, clean, point_values
+from symderiv.multivariate.base import Printable
+from symderiv.multivariate.variables import clean, point_values
 from symderiv.numeric import NumericError, numeric_function
 from symderiv.parsing import parse_equation
 from symderiv.simplify import tidy

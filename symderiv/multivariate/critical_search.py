@@ -1,0 +1,133 @@
+"""The numeric search for critical points, when exact solving fails or runs out of time.
+
+``mpmath.findroot`` with the exact Hessian as Jacobian, from a grid or seeded random starts
+in ``[-box, box]`` per variable, finds points, which are marked numeric (``exact=False``)
+unless their coordinates are recognised (``nsimplify``) and the gradient there is then
+shown to be exactly 0.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+import mpmath
+import sympy as sp
+from mpmath import mpf
+
+from symderiv.engine import as_expression
+from symderiv.functions import to_elementary
+from symderiv.multivariate.signs import sign_of
+from symderiv.multivariate.variables import clean
+from symderiv.numeric import NumericError, numeric_function
+
+NUMERIC_BUDGET = 5.0
+#: Half-width of the box the numeric search starts from.
+SEARCH_BOX = 3
+
+
+# --------------------------------------------------------------------------- numeric search
+
+
+def _starts(n: int, box: float, seed: int) -> list[list[float]]:
+    if n == 1:
+        return [[box * (k / 12 - 0.5) * 2 + 0.013] for k in range(13)]
+    if n == 2:
+        grid = [box * (k / 6 - 0.5) * 2 + 0.011 for k in range(7)]
+        return [[a, b] for a in grid for b in grid]
+    rng = random.Random(seed)
+    starts = [[0.01 * (i + 1) for i in range(n)]]
+    starts += [[rng.uniform(-box, box) for _ in range(n)] for _ in range(60)]
+    return starts
+
+
+def numeric_search(
+    f: sp.Expr,
+    vars: Sequence[sp.Symbol],
+    components: Sequence[sp.Expr],
+    hessian_matrix: sp.MatrixBase,
+    *,
+    box: float = SEARCH_BOX,
+    seconds: float = NUMERIC_BUDGET,
+    seed: int = 0,
+) -> tuple[list[dict[sp.Symbol, sp.Expr]], int]:
+    """Roots of the gradient found by Newton's method (mpmath.findroot, 30 digits) from
+    several starting points; returns (points, number of starts used)."""
+    vars = tuple(vars)
+    n = len(vars)
+    try:
+        grads = [numeric_function(to_elementary(g), vars) for g in components]
+        jac = [
+            [numeric_function(to_elementary(hessian_matrix[i, j]), vars) for j in range(n)]
+            for i in range(n)
+        ]
+    except NumericError:
+        return [], 0
+    deadline = time.perf_counter() + seconds
+    found: list[list[mpf]] = []
+    used = 0
+    with mpmath.workdps(30):
+
+        def system(*xs: mpf) -> list[mpf]:
+            return [g(*xs) for g in grads]
+
+        def jacobian(*xs: mpf) -> list[list[mpf]]:
+            return [[h(*xs) for h in row] for row in jac]
+
+        for start in _starts(n, box, seed):
+            if time.perf_counter() > deadline:
+                break
+            used += 1
+            try:
+                if n == 1:
+                    root = [
+                        mpmath.findroot(grads[0], mpf(start[0]), tol=mpf(10) ** -50, maxsteps=60)
+                    ]
+                else:
+                    result = mpmath.findroot(
+                        system, [mpf(s) for s in start], J=jacobian, tol=mpf(10) ** -50, maxsteps=60
+                    )
+                    root = [result[i] for i in range(n)]
+            except (ValueError, ZeroDivisionError, NumericError, TypeError, ArithmeticError):
+                continue
+            if any(abs(r) > 10 * box for r in root):
+                continue
+            try:
+                residual = max(abs(v) for v in system(*root))
+            except (NumericError, ValueError, ZeroDivisionError):
+                continue
+            if residual > mpf(10) ** -20:
+                continue
+            if any(
+                max(abs(a - b) for a, b in zip(root, old, strict=True)) < mpf(10) ** -10
+                for old in found
+            ):
+                continue
+            found.append(root)
+    points = []
+    for root in found:
+        points.append(
+            {v: sp.Float(mpmath.nstr(r, 20), 20) for v, r in zip(vars, root, strict=True)}
+        )
+    return points, used
+
+
+def recognise(
+    point: dict[sp.Symbol, sp.Expr], components: Sequence[sp.Expr]
+) -> dict[sp.Symbol, sp.Expr] | None:
+    """Exact coordinates for a numeric point, if nsimplify finds some that make the
+    gradient exactly 0."""
+    exact = {}
+    for v, value in point.items():
+        try:
+            guess = sp.nsimplify(value, [sp.pi, sp.E], tolerance=1e-15, rational=False)
+        except (TypeError, ValueError):
+            return None
+        if guess.has(sp.Float) or sp.count_ops(guess) > 20:
+            return None
+        exact[v] = guess
+    for g in components:
+        if sign_of(clean(as_expression(g).subs(exact))) != 0:
+            return None
+    return exact
