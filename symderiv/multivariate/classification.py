@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +32,10 @@ class Reason:
         return cls(key, tuple(values.items()))
 
     def text(self, lang: str = "en") -> str:
-        from symderiv.render.multivariate import reason_text
-
-        return reason_text(self, lang)
+        # Late-bound like every result's printers (steps.Printable): results sit below
+        # symderiv.render and name their printer module instead of importing it.
+        printer = importlib.import_module("symderiv.render.multivariate").reason_text
+        return printer(self, lang)
 
 
 @dataclass(frozen=True)
