@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from symderiv.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from symderiv.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_TIMEOUT, main
 
 
 def run(argv, capsys, stdin=None, monkeypatch=None):
@@ -89,3 +89,110 @@ def test_console_script_runs_as_a_process():
     )
     assert result.returncode == 0
     assert "3x²" in result.stdout
+
+
+# --------------------------------------------------------------------------- issue 16 defects
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["diff", "-x^2", "--format", "json"], "-2*x"),
+        (["diff", "-(y ln(a) + (1-y) ln(1-a))", "--wrt", "a", "--format", "json"], None),
+        (["diff", "-2x^3", "--format", "json"], "-6*x**2"),
+    ],
+)
+def test_16_8_an_expression_may_start_with_a_minus(argv, expected, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == EXIT_OK, err
+    result = json.loads(out)["result"]["sympy"]
+    if expected is not None:
+        assert result == expected
+    else:
+        assert "a" in result and "y" in result
+
+
+def test_16_8_an_answer_may_start_with_a_minus(capsys):
+    code, out, err = run(["check", "-x^2", "--answer", "-2x"], capsys)
+    assert code == EXIT_OK, err
+    assert "Correct" in out
+
+
+def test_16_8_negative_numbers_and_stdin_are_left_alone(capsys, monkeypatch):
+    code, out, _ = run(
+        ["taylor", "exp(x)", "--at", "-1", "--order", "1", "--format", "json"], capsys
+    )
+    assert code == EXIT_OK
+    assert json.loads(out)["point"]["x"]["sympy"] == "-1"
+    code, out, _ = run(["diff", "-", "--format", "json"], capsys, "-x^3\n", monkeypatch)
+    assert code == EXIT_OK and json.loads(out)["result"]["sympy"] == "-3*x**2"
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggestion"),
+    [
+        (["diff", "x^2", "--wrt", "X"], "did you mean x?"),
+        (["grad", "w_1^2 + b", "--vars", "w1,b"], "did you mean w_1?"),
+        (["backprop", "x sin(x)", "--wrt", "X"], "did you mean x?"),
+        (["taylor", "sin(x)", "--vars", "X"], "did you mean x?"),
+    ],
+)
+def test_16_6_a_mistyped_variable_is_an_error_with_a_suggestion(argv, suggestion, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert suggestion in err and "Traceback" not in err
+
+
+def test_16_6_a_variable_that_does_not_occur_gives_0_with_a_visible_note(capsys):
+    code, out, err = run(["diff", "x^2", "--wrt", "q", "--format", "json"], capsys)
+    assert code == EXIT_OK
+    assert json.loads(out)["result"]["sympy"] == "0"
+    assert "q does not occur in the expression, so its derivative is 0" in err
+    code, out, err = run(["backprop", "x sin(x)", "--wrt", "q"], capsys)
+    assert code == EXIT_OK and "q does not occur" in err
+
+
+def test_16_6_backprop_names_may_come_from_definitions(capsys):
+    argv = ["backprop", "-(y log(a) + (1-y) log(1-a))", "--def", "a=sigmoid(z)"]
+    code, _, err = run([*argv, "--def", "z=w x + b", "--wrt", "w,b"], capsys)
+    assert code == EXIT_OK, err
+    assert "does not occur" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["grad", "x^2+y^2", "--at", "x=1,y=foo"],
+        ["hessian", "x^2+y^2", "--at", "x=1,y=a"],
+        ["backprop", "x sin(x)", "--at", "x=two"],
+        ["taylor", "sin(x)", "--at", "foo"],
+    ],
+)
+def test_16_6_a_point_value_that_is_not_a_number_is_an_error(argv, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert "must be a number" in err
+
+
+def test_16_6_point_values_may_be_exact_constants(capsys):
+    code, out, err = run(["grad", "x^2+y^2", "--at", "x=1/2,y=pi"], capsys)
+    assert code == EXIT_OK, err
+    assert "∇f(x = 1/2, y = π) = (1, 2π)" in out
+
+
+def test_16_17_command_line_errors_are_korean_under_lang_ko(capsys):
+    code, _, err = run(["diff", "x^2", "--wrt", "X", "--lang", "ko"], capsys)
+    assert code == EXIT_BAD_INPUT
+    assert err.strip() == "오류: --wrt: 식에 없는 변수 X. 혹시 x인가요?"
+    code, _, err = run(["grad", "x^2+y^2", "--at", "x=1,y=foo", "--lang", "ko"], capsys)
+    assert err.strip() == "오류: --at: y의 값으로 수를 주어야 합니다 (받은 값: 'foo')"
+
+
+def test_16_17_the_time_limit_is_said_in_korean(capsys):
+    code, _, err = run(
+        ["--timeout", "0.2", "critical", "sin(x) cos(y) + x^5 y - y^7 x", "--lang", "ko"], capsys
+    )
+    if code == EXIT_TIMEOUT:
+        assert err.strip() == "오류: 0.2초가 지나 계산을 멈췄습니다 (--timeout)"
+    else:  # finished within 0.2 s on a fast machine: nothing to say
+        assert code in (EXIT_OK, 1)

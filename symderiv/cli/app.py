@@ -17,6 +17,7 @@ from rich.console import Console
 import symderiv as sd
 from symderiv.cli import backprop, derive, grading, multivariate, taylor, worksheet
 from symderiv.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_TIMEOUT
+from symderiv.cli.inputs import error_text, protect_leading_minus, say
 
 # Each command family registers its subcommands, in the order `symderiv --help` lists them.
 COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, grading, worksheet)
@@ -68,21 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of the parser and its subcommands."""
+    found = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = protect_leading_minus(sys.argv[1:] if argv is None else argv, _option_strings(parser))
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    lang = getattr(args, "lang", "en")
     try:
         with time_limit(args.timeout):
             return run(args)
     except sd.SymderivError as exc:
-        _errors.print(f"error: {exc}", markup=False)
+        _errors.print(error_text(exc, lang), markup=False)
         return EXIT_BAD_INPUT
     except _TimeLimit:
-        _errors.print(f"error: gave up after {args.timeout:g} s (--timeout)", markup=False)
+        _errors.print(say("timeout", lang, seconds=f"{args.timeout:g}"), markup=False)
         return EXIT_TIMEOUT
     except RecursionError:
-        _errors.print("error: the expression is nested too deeply", markup=False)
+        _errors.print(say("too_deep", lang), markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

@@ -16,23 +16,11 @@ from typing import Any
 
 from symderiv.backprop import backprop
 from symderiv.cli.common import exit_code_for, read_expression
+from symderiv.cli.inputs import check_variables, parse_pairs, split_names
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
 
 FORMATS = ("text", "markdown", "mermaid", "dot", "latex", "json")
-
-
-def _pairs(text: str, what: str) -> list[tuple[str, str]]:
-    """``name=value`` items separated by commas."""
-    pairs = []
-    for item in text.split(","):
-        if not item.strip():
-            continue
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise DerivationError(f"{what} wants name=value items, e.g. x=2,y=1; got {item!r}")
-        pairs.append((name.strip(), value.strip()))
-    return pairs
 
 
 def _definitions(items: list[str] | None) -> dict[str, str]:
@@ -49,13 +37,17 @@ def _definitions(items: list[str] | None) -> dict[str, str]:
 
 def cmd_backprop(args: argparse.Namespace) -> int:
     text = read_expression(args.expr)
-    at: dict[str, Any] | None = dict(_pairs(args.at, "--at")) if args.at else None
+    defs = _definitions(args.defs)
+    if args.wrt:
+        names = [n for n in split_names(args.wrt) if n not in defs]
+        check_variables([text, *defs.values()], names, "--wrt", args.lang)
+    at: dict[str, Any] | None = parse_pairs(args.at, "--at") if args.at else None
     result = backprop(
         text,
         args.wrt,
         at,
         name=args.name,
-        defs=_definitions(args.defs),
+        defs=defs,
         verify=not args.no_verify,
     )
     if args.format == "json":

@@ -9,13 +9,17 @@ from rich.cells import cell_len
 
 import symderiv as sd
 from symderiv.cli.common import EXIT_OK, add_output_options, exit_code_for, read_expression, render
+from symderiv.cli.inputs import check_variables
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.i18n import LANGUAGES
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    text = read_expression(args.expr)
+    if args.wrt:
+        check_variables([text], [args.wrt], "--wrt", args.lang)
     derivation = sd.derive(
-        read_expression(args.expr),
+        text,
         args.wrt,
         args.order,
         detail=args.detail,

@@ -22,8 +22,8 @@ from symderiv.cli.common import (
     read_expression,
     render,
 )
+from symderiv.cli.inputs import check_variables, parse_pairs, split_names
 from symderiv.engine import DETAIL_LEVELS
-from symderiv.errors import DerivationError
 from symderiv.multivariate import (
     combine_verifications,
     gradient,
@@ -38,18 +38,8 @@ from symderiv.render.printers import latex_str, unicode_str
 
 
 def parse_point(text: str) -> dict[str, str]:
-    """``"x=1,y=2"`` as ``{"x": "1", "y": "2"}`` (values parsed later, exactly)."""
-    out: dict[str, str] = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        name, sep, value = part.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise DerivationError(f"--at expects name=value pairs such as x=1,y=2, not {part!r}")
-        out[name.strip()] = value.strip()
-    if not out:
-        raise DerivationError("--at needs at least one name=value pair")
-    return out
+    """``"x=1,y=2"`` as ``{"x": "1", "y": "2"}`` (values checked to be numbers, read later)."""
+    return parse_pairs(text, "--at")
 
 
 def _vector_line(name: str, values: tuple[sp.Expr, ...], fmt: str) -> str:
@@ -66,10 +56,16 @@ def _point_label(point: dict[sp.Symbol, sp.Expr], fmt: str) -> str:
     return ", ".join(f"{show(k)} = {show(v)}" for k, v in point.items())
 
 
+def _checked(args: argparse.Namespace) -> str:
+    """EXPR, with the names of ``--vars`` checked against it."""
+    text = read_expression(args.expr)
+    if args.vars:
+        check_variables([text], split_names(args.vars), "--vars", args.lang, note=False)
+    return text
+
+
 def cmd_grad(args: argparse.Namespace) -> int:
-    g = gradient(
-        read_expression(args.expr), args.vars, detail=args.detail, verify=not args.no_verify
-    )
+    g = gradient(_checked(args), args.vars, detail=args.detail, verify=not args.no_verify)
     if args.at is None:
         print(render(g, args.format, args.lang))
         return exit_code_for(g)
@@ -122,9 +118,7 @@ def cmd_jacobian(args: argparse.Namespace) -> int:
 
 
 def cmd_hessian(args: argparse.Namespace) -> int:
-    h = hessian(
-        read_expression(args.expr), args.vars, detail=args.detail, verify=not args.no_verify
-    )
+    h = hessian(_checked(args), args.vars, detail=args.detail, verify=not args.no_verify)
     if args.at is None:
         print(render(h, args.format, args.lang))
         return exit_code_for(h)
@@ -148,7 +142,7 @@ def cmd_hessian(args: argparse.Namespace) -> int:
 
 def cmd_critical(args: argparse.Namespace) -> int:
     points = critical_points(
-        read_expression(args.expr),
+        _checked(args),
         args.vars,
         time_budget=args.budget,
         numeric=not args.no_numeric,

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from symderiv.cli.common import exit_code_for, read_expression, render
+from symderiv.cli.inputs import check_variables, number_value, parse_pairs, split_names
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
 from symderiv.taylor import Taylor, taylor
@@ -28,18 +29,11 @@ def _point(text: str | None, several: bool) -> Any:
     if text is None:
         return 0
     if "=" not in text:
-        if several:
-            return [item.strip() for item in text.split(",") if item.strip()]
-        return text.strip()
-    point: dict[str, str] = {}
-    for item in text.split(","):
-        if not item.strip():
-            continue
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise DerivationError(f"--at wants name=value items, e.g. x=1,y=2; got {item!r}")
-        point[name.strip()] = value.strip()
-    return point
+        values = [item.strip() for item in text.split(",") if item.strip()]
+        for value in values:
+            number_value("--at", "a", value)
+        return values if several else text.strip()
+    return parse_pairs(text, "--at")
 
 
 def _steps(text: str) -> list[str]:
@@ -51,7 +45,9 @@ def _steps(text: str) -> list[str]:
 
 def cmd_taylor(args: argparse.Namespace) -> int:
     text = read_expression(args.expr)
-    names = [v.strip() for v in args.vars.split(",") if v.strip()] if args.vars else None
+    names = split_names(args.vars) or None
+    if names:
+        check_variables([text], names, "--vars", args.lang)
     several = bool(names and len(names) > 1)
     at = _point(args.at, several)
     if isinstance(at, dict) and names is None and len(at) > 1:
