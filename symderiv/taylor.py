@@ -6,15 +6,16 @@
 * the derivatives a student reads (orders up to :data:`WORKED_ORDERS`) come from the step
   engine (:func:`symderiv.derive`), one :class:`~symderiv.steps.Derivation` per order;
 * every coefficient ``c_k = f⁽ᵏ⁾(a)/k!`` comes from exact Taylor-mode series arithmetic
-  (:mod:`symderiv.series`), fast at any order; for the worked orders both must agree
-  exactly (a consistency check, reported in the verification);
+  (:mod:`symderiv.series`), fast at any order. The worked derivatives are built only when
+  shown (``Taylor.derivation``); then f⁽ᵏ⁾(a)/k! must equal c_k, or the table's check fails;
 * the result is checked numerically, independently of SymPy's ``series``: the error
   ``|f(a+h) − Tₙ(a+h)|`` is measured in high precision (mpmath, at least
   :data:`DIGITS` digits) for ``h = h₀·2⁻ʲ`` and the slope of ``log error`` against
   ``log h`` must be the order ``m`` of the first non-zero term after degree ``n`` (the
   degree-1 polynomial ``x`` of ``sin x`` is accurate to order 3) within
-  :data:`ORDER_TOLERANCE`; the coefficients are compared with ``mpmath.taylor`` on the
-  function itself (relative error below :data:`COEFFICIENT_TOLERANCE`).
+  :data:`ORDER_TOLERANCE`; the coefficients up to :data:`COEFFICIENT_CHECK_ORDER` are
+  compared with ``mpmath.taylor`` on the function itself (relative error below
+  :data:`COEFFICIENT_TOLERANCE`).
 
 With several variables, ``taylor(f, vars=[x, y], at={x: a, y: b}, order=n)`` gives the
 multi-index coefficients; for order 2 the polynomial is also the quadratic model
@@ -31,6 +32,7 @@ as order 1.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
@@ -72,6 +74,11 @@ ORDER_TOLERANCE = 0.3
 COEFFICIENT_TOLERANCE = 1e-30
 #: How many further coefficients are searched for the first non-zero term after degree n.
 LOOKAHEAD = 10
+#: Coefficients compared with mpmath.taylor. Its numerical differentiation costs grow
+#: steeply with the order (order 40: 6.8 s of a 7.9 s check), and the order test above
+#: already covers every coefficient: a wrong c_k (k ≤ n) would make the error O(h^k), a
+#: slope far below the expected one. So mpmath.taylor is a second opinion on c_0..c_12.
+COEFFICIENT_CHECK_ORDER = 12
 #: Steps h₀·2⁻ʲ, j = 0..STEPS−1; the slope is fitted on the last FIT_POINTS of them.
 STEPS, FIT_POINTS = 8, 4
 #: Random directions for the multivariate order check (seeded).
@@ -81,8 +88,8 @@ DEFAULT_STEPS = ("0.1", "0.5", "1", "2")
 
 METHOD_1D = (
     "error |f(a+h) − Tₙ(a+h)| in mpmath ({digits} digits) for h = h₀·2⁻ʲ, j = 0..{last}: "
-    "log-log slope vs the first non-zero order after n (±{tol}); coefficients vs "
-    "mpmath.taylor (relative error < {ctol:.0e}); engine derivatives f⁽ᵏ⁾(a)/k! = c_k, k ≤ {w}"
+    "log-log slope vs the first non-zero order after n (±{tol}); coefficients c_0..c_{k} vs "
+    "mpmath.taylor (relative error < {ctol:.0e})"
 )
 METHOD_MULTI = (
     "error |f(p+h·d) − Tₙ(p+h·d)| in mpmath ({digits} digits) along {dirs} random directions d "
@@ -140,7 +147,6 @@ class Taylor(Printable):
     coefficients: Any
     polynomial: sp.Expr
     terms: tuple[sp.Expr, ...]
-    derivation: Derivation | None = None
     verification: Verification = NOT_VERIFIED
     empirical_order: float | None = None
     expected_order: int | None = None
@@ -149,8 +155,27 @@ class Taylor(Printable):
     worked_hessian: Any = None
     source: str = ""
     notes: tuple[str, ...] = field(default=())
+    #: How the worked derivative table is built when first asked for (1-D only).
+    worked_order: int = 0
+    detail: str = "normal"
+    verify_table: bool = True
 
     printers: ClassVar[tuple[str, str]] = ("symderiv.render.taylor", "taylor_")
+
+    @functools.cached_property
+    def derivation(self) -> Derivation | None:
+        """The engine's worked derivatives of orders 1..``worked_order``, built on first use
+        (printing, ``derivations``): the coefficients never need them. With the check on,
+        the table carries the engine's own check, and f⁽ᵏ⁾(a)/k! is compared with c_k."""
+        if not self.worked_order or self.multivariate:
+            return None
+        x, a = self.vars[0], self.point[0]
+        d = derive(self.expr, x, self.worked_order, detail=self.detail, verify=self.verify_table)
+        if self.verify_table:
+            agrees, why = _consistency(x, a, d, self.coefficients)
+            if agrees is False:
+                d = replace(d, verification=replace(d.verification, ok=False, reason=why))
+        return d
 
     # ------------------------------------------------------------------ views
     @property
@@ -402,7 +427,7 @@ def _is_zero(c: sp.Expr) -> bool:
 
 
 def _consistency(
-    f: sp.Expr, x: sp.Symbol, a: sp.Expr, d: Derivation, coeffs: Sequence[sp.Expr]
+    x: sp.Symbol, a: sp.Expr, d: Derivation, coeffs: Sequence[sp.Expr]
 ) -> tuple[bool | None, str]:
     """Engine derivatives at a, divided by k!, against the series coefficients."""
     for k, fk in enumerate(d.stage_results, 1):
@@ -479,9 +504,10 @@ def _check_line(line_f: sp.Expr, t: sp.Symbol, cs: Sequence[sp.Expr], more: Any)
             errors.append(abs(value - mpmath.polyval(num_c[::-1], h)))
         tiny = s * mpf(10) ** (-(digits - 10))
         # coefficients against mpmath's numerical differentiation of f itself
-        ref = mpmath.taylor(fn, 0, n)
+        checked = min(n, COEFFICIENT_CHECK_ORDER)
+        ref = mpmath.taylor(fn, 0, checked)
         worst = mpf(0)
-        for k, (c, r) in enumerate(zip(num_c, ref, strict=True)):
+        for k, (c, r) in enumerate(zip(num_c[: checked + 1], ref, strict=True)):
             scale = max(abs(c), s * radius ** (-k))
             worst = max(worst, abs(c - r) / scale)
         coeff_error = float(worst)
@@ -535,12 +561,11 @@ def _check_line(line_f: sp.Expr, t: sp.Symbol, cs: Sequence[sp.Expr], more: Any)
 
 
 def _verification(
-    checks: Sequence[_LineCheck], consistency: tuple[bool | None, str], method: str
+    checks: Sequence[_LineCheck], method: str, disagreement: str = ""
 ) -> Verification:
-    ok: bool | None = all(c.ok for c in checks) and consistency[0] is not False
-    reasons = [c.reason for c in checks]
-    if consistency[1]:
-        reasons.append(consistency[1])
+    """The order checks as one verification; ``disagreement`` fails it with that reason."""
+    ok: bool | None = all(c.ok for c in checks) and not disagreement
+    reasons = [c.reason for c in checks] + ([disagreement] if disagreement else [])
     errors = [c.coeff_error for c in checks if c.coeff_error is not None]
     return Verification(
         ok=ok,
@@ -605,18 +630,14 @@ def taylor(
     terms = tuple(_term_1d(c, h, k) for k, c in enumerate(coeffs) if c != 0)
     polynomial = _sum(terms)
     worked = min(order, WORKED_ORDERS)
-    derivation = derive(f, x, worked, detail=detail, verify=verify) if worked else None
     verification = NOT_VERIFIED
     empirical: float | None = None
     expected: int | None = None
     if verify:
-        consistency = _consistency(f, x, a, derivation, coeffs) if derivation else (True, "")
         params = f.free_symbols - {x} | a.free_symbols
         if params:
             names_ = ", ".join(sorted(str(p) for p in params))
             verification = _not_run(f"the expression has parameters ({names_})")
-            if consistency[0] is False:
-                verification = replace(verification, ok=False, reason=consistency[1])
         else:
             t = sp.Dummy("t")
             try:
@@ -634,9 +655,9 @@ def taylor(
                     last=STEPS - 1,
                     tol=ORDER_TOLERANCE,
                     ctol=COEFFICIENT_TOLERANCE,
-                    w=worked,
+                    k=min(order, COEFFICIENT_CHECK_ORDER),
                 )
-                verification = _verification([check], consistency, method)
+                verification = _verification([check], method)
                 empirical, expected = check.empirical, check.expected
     return Taylor(
         expr=f,
@@ -646,11 +667,13 @@ def taylor(
         coefficients=tuple(coeffs),
         polynomial=polynomial,
         terms=terms,
-        derivation=derivation,
         verification=verification,
         empirical_order=empirical,
         expected_order=expected,
         source=source,
+        worked_order=worked,
+        detail=detail,
+        verify_table=verify,
     )
 
 
@@ -705,9 +728,7 @@ def _taylor_multi(
     verification = NOT_VERIFIED
     empirical: float | None = None
     expected: int | None = None
-    consistency: tuple[bool | None, str] = (True, "")
-    if notes and notes[-1].startswith("DIFFER"):
-        consistency = (False, notes[-1])
+    disagreement = notes[-1] if notes and notes[-1].startswith("DIFFER") else ""
     if verify:
         params = (f.free_symbols - set(xs)).union(*(p.free_symbols for p in point))
         if params:
@@ -740,7 +761,7 @@ def _taylor_multi(
                     tol=ORDER_TOLERANCE,
                     ctol=COEFFICIENT_TOLERANCE,
                 )
-                verification = _verification(checks, consistency, method)
+                verification = _verification(checks, method, disagreement)
                 orders = [c for c in checks if c.expected is not None]
                 if orders:
                     low = min(orders, key=lambda c: c.expected or 0)

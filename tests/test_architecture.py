@@ -21,7 +21,7 @@ def test_import_contracts_are_kept() -> None:
         [
             sys.executable,
             "-c",
-            "from importlinter.cli import lint_imports; raise SystemExit(lint_imports(no_cache=True))",
+            "from importlinter.cli import lint_imports as l; raise SystemExit(l(no_cache=True))",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -58,3 +58,20 @@ def test_architecture_document_names_every_package() -> None:
     names += [p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"]
     missing = [n for n in names if f"`{n}" not in doc and f"{n}/" not in doc]
     assert not missing, f"not described in docs/architecture.md: {missing}"
+
+
+def test_import_symderiv_loads_only_what_a_derivation_needs() -> None:
+    """Start-up (speed issue item 5): the grader, worksheets (Jinja2) and multiprocessing
+    load on first use, and the public names still resolve to the functions."""
+    code = (
+        "import sys, symderiv as sd\n"
+        "heavy = [m for m in ('jinja2', 'multiprocessing', 'symderiv.grading',"
+        " 'symderiv.worksheet', 'symderiv.taylor') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "import symderiv.taylor, symderiv.worksheet, symderiv.backprop\n"
+        "assert callable(sd.taylor) and callable(sd.worksheet) and callable(sd.backprop)\n"
+        "assert sd.taylor('sin(x)', order=3).polynomial == sd.parse('x - x^3/6')\n"
+        "assert set(sd.__all__) <= set(dir(sd))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

@@ -294,3 +294,27 @@ def test_cli_main_if_registered(capsys: pytest.CaptureFixture[str]) -> None:
 def test_order_20_composite() -> None:
     t = taylor("sin(exp(cos(x^2)))", at="1/2", order=20)
     assert t.verification.ok is True and t.expected_order == 21
+
+
+def test_18_2_the_worked_table_is_built_only_when_asked() -> None:
+    t = taylor("sin(exp(cos(x^2)))", at="1/2", order=10)
+    assert "derivation" not in t.__dict__  # the coefficients never needed it
+    assert [d.order for d in t.derivations] == [1, 1, 1, 1]
+    assert t.derivation is not None and t.derivation.verification.ok is True
+    assert "derivation" in t.__dict__
+
+
+def test_18_2_the_table_fails_its_check_when_it_disagrees_with_the_coefficients() -> None:
+    import dataclasses
+
+    t = taylor("exp(2x)", at=0, order=3)
+    wrong = dataclasses.replace(t, coefficients=(1, 2, 2, sp.Rational(5, 3)))
+    assert wrong.derivation is not None
+    assert wrong.derivation.verification.ok is False
+    assert "differs from c_3" in wrong.derivation.verification.reason
+
+
+def test_18_2_high_orders_check_every_coefficient_by_the_order_test() -> None:
+    t = taylor("log(1+x)/(1+x)", at=0, order=40)
+    assert t.verification.ok is True and t.expected_order == 41
+    assert "c_0..c_12 vs mpmath.taylor" in t.verification.method
