@@ -117,6 +117,8 @@ def exact_number(value: Any, what: str = "value") -> sp.Rational:
             expr = sd.parse(value)
         except SymderivError as exc:
             raise OptimError(f"the {what} {value!r} is not a number") from exc
+        if not (expr.is_Rational or isinstance(expr, sp.Float)):
+            raise OptimError(f"the {what} {value!r} is not a number")
         return exact_number(expr, what)
     if isinstance(value, sp.Expr) and value.is_Rational:
         return sp.Rational(value)

@@ -106,24 +106,27 @@ class NumericDerivative(Printable):
 def _differences(
     f: Callable[[Sequence[float]], float], x: list[float], i: int, h: float, method: str
 ) -> float:
-    def at(offset: float) -> float:
+    """The difference quotient written as the learner writes it, with x_i = t varying."""
+
+    def g(t: float) -> float:
         y = list(x)
-        y[i] = x[i] + offset
+        y[i] = t
         return f(y)
 
+    t = x[i]
     if method == "forward":
-        return (at(h) - at(0.0)) / h
+        return (g(t + h) - g(t)) / h
     if method == "backward":
-        return (at(0.0) - at(-h)) / h
+        return (g(t) - g(t - h)) / h
     if method == "central":
-        return (at(h) - at(-h)) / (2 * h)
+        return (g(t + h) - g(t - h)) / (2 * h)
     if method == "three_point":
-        return (at(h) - 2 * at(0.0) + at(-h)) / (h * h)
+        return (g(t + h) - 2 * g(t) + g(t - h)) / (h * h)
 
-    def central_at(offset: float) -> float:  # the lesson's exercise: call it twice
-        return (at(offset + h) - at(offset - h)) / (2 * h)
+    def central(s: float) -> float:  # the lesson's exercise: numerical_derivative twice
+        return (g(s + h) - g(s - h)) / (2 * h)
 
-    return (central_at(h) - central_at(-h)) / (2 * h)
+    return (central(t + h) - central(t - h)) / (2 * h)
 
 
 def _slope(points: list[tuple[float, float]]) -> float | None:

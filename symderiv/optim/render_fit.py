@@ -69,8 +69,7 @@ def fit_document(result: Any, lang: str) -> list[Block]:
     if result.stop is not None:
         doc.append(Para(result.stop.text(lang)))
     text, latex = _equation(result)
-    doc.append(Para(say("fit_learned", lang, equation="")))
-    doc.append(Formula(text, latex))
+    doc.append(Para(say("fit_learned", lang, equation=text)))
     doc.append(check_para(result.verification, lang, "check_fit"))
     return doc
 

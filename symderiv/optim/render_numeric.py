@@ -10,7 +10,7 @@ from typing import Any
 from symderiv.optim import blocks
 from symderiv.optim.blocks import Block, Embed, Heading, Math, Para, Table
 from symderiv.optim.common import say, show_number
-from symderiv.optim.render_common import check_para, expr_dict, number
+from symderiv.optim.render_common import check_para, expr_dict, number, number_latex
 from symderiv.render.printers import latex_str, unicode_str
 
 
@@ -60,7 +60,7 @@ def numeric_document(result: Any, lang: str) -> list[Block]:
                         (
                             _h(r.h),
                             Math(f"{r.estimate:.15g}", f"{r.estimate:.15g}"),
-                            number(r.error, 2),
+                            Math(f"{r.error:.1e}", number_latex(r.error, 2)),
                             say("regime_" + r.regime.replace("-", ""), lang),
                         )
                         for r in rows
@@ -178,7 +178,7 @@ def gradcheck_document(result: Any, lang: str) -> list[Block]:
                     Math(f"∂f/∂{r.var}", r"\partial f/\partial %s" % latex_str(r.symbol)),
                     Math(f"{r.analytic:.10g}", f"{r.analytic:.10g}"),
                     Math(f"{r.numeric:.10g}", f"{r.numeric:.10g}"),
-                    number(r.relative_error, 2),
+                    Math(f"{r.relative_error:.1e}", number_latex(r.relative_error, 2)),
                     yes if r.agrees else no,
                 )
                 for r in result.rows
