@@ -49,8 +49,20 @@ def test_descend_lesson_step3(capsys):
 
 def test_descend_korean_markdown_and_latex(capsys):
     code, out, _ = run(
-        ["descend", "x^2", "--from", "x=5", "--lr", "1.1", "--steps", "20", "--lang", "ko",
-         "--format", "markdown"],
+        [
+            "descend",
+            "x^2",
+            "--from",
+            "x=5",
+            "--lr",
+            "1.1",
+            "--steps",
+            "20",
+            "--lang",
+            "ko",
+            "--format",
+            "markdown",
+        ],
         capsys,
     )
     assert code == 0 and "발산: 학습률이 너무 큽니다" in out and "| k |" in out
@@ -63,8 +75,21 @@ def test_descend_korean_markdown_and_latex(capsys):
 
 def test_descend_compare(capsys):
     code, out, _ = run(
-        ["descend", "x^4 - 3x^2", "--from", "x=2", "--lr", "0.01", "--steps", "2000",
-         "--compare", "gd", "momentum", "--format", "json"],
+        [
+            "descend",
+            "x^4 - 3x^2",
+            "--from",
+            "x=2",
+            "--lr",
+            "0.01",
+            "--steps",
+            "2000",
+            "--compare",
+            "gd",
+            "momentum",
+            "--format",
+            "json",
+        ],
         capsys,
     )
     data = json.loads(out)

@@ -60,8 +60,14 @@ def test_lesson_step8_reproduced():
 
 
 def test_fit_from_given_start_converges_to_2x_plus_1():
-    r = fit("w x + b", ["1,3", "2,5", "3,7", "4,9", "5,11"], "w,b", lr="0.05", epochs=3000,
-            init={"w": 0, "b": 0})
+    r = fit(
+        "w x + b",
+        ["1,3", "2,5", "3,7", "4,9", "5,11"],
+        "w,b",
+        lr="0.05",
+        epochs=3000,
+        init={"w": 0, "b": 0},
+    )
     assert r.params["w"] == pytest.approx(2, abs=1e-6)
     assert r.params["b"] == pytest.approx(1, abs=1e-6)
     assert r.seed is None
@@ -69,8 +75,9 @@ def test_fit_from_given_start_converges_to_2x_plus_1():
 
 def test_logistic_regression_with_cross_entropy():
     data = [(0, 0), (1, 0), (2, 1), (3, 1)]
-    r = fit("w x + b", data, "w,b", loss="cross_entropy", lr="0.5", epochs=300,
-            init={"w": 0, "b": 0})
+    r = fit(
+        "w x + b", data, "w,b", loss="cross_entropy", lr="0.5", epochs=300, init={"w": 0, "b": 0}
+    )
     assert str(r.output) == "sigmoid(b + w*x)"
     # plain loop with the textbook gradient (p − y)·x, (p − y)
     import math

@@ -108,8 +108,11 @@ def test_gradcheck_flags_a_formula_right_at_this_point_only():
 
 
 def test_gradcheck_of_the_sigmoid_and_cross_entropy():
-    g = gradcheck("-(y log(sigmoid(w x + b)) + (1 - y) log(1 - sigmoid(w x + b)))",
-                  "w=0.5,b=-1,x=2,y=1", vars="w,b,x,y")
+    g = gradcheck(
+        "-(y log(sigmoid(w x + b)) + (1 - y) log(1 - sigmoid(w x + b)))",
+        "w=0.5,b=-1,x=2,y=1",
+        vars="w,b,x,y",
+    )
     assert g.ok and g.relative_error < 1e-7
 
 

@@ -22,7 +22,11 @@ from symderiv.optim.numeric_derivative import FIRST_ORDER, SECOND_ORDER
 
 def cmd_numeric(args: argparse.Namespace) -> int:
     result = numeric_derivative(
-        read_expression(args.expr), args.at, args.wrt, order=args.order, hs=args.h,
+        read_expression(args.expr),
+        args.at,
+        args.wrt,
+        order=args.order,
+        hs=args.h,
         methods=args.method,
     )
     print(render(result, args.format, args.lang))
@@ -55,8 +59,15 @@ def cmd_fit(args: argparse.Namespace) -> int:
     if init is not None and not isinstance(init, dict):
         init = dict(zip(args.params.split(","), init, strict=False))
     result = fit(
-        read_expression(args.model), args.data, args.params, args.loss, args.lr, args.epochs,
-        init=init, seed=args.seed, print_every=args.print_every,
+        read_expression(args.model),
+        args.data,
+        args.params,
+        args.loss,
+        args.lr,
+        args.epochs,
+        init=init,
+        seed=args.seed,
+        print_every=args.print_every,
     )
     print(render(result, args.format, args.lang))
     return exit_code_for(result)

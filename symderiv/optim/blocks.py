@@ -69,7 +69,9 @@ def _cell_text(cell: Cell) -> str:
 
 
 def table_text(table: Table) -> list[str]:
-    grid = [[_cell_text(c) for c in table.headers]] + [[_cell_text(c) for c in r] for r in table.rows]
+    grid = [[_cell_text(c) for c in table.headers]] + [
+        [_cell_text(c) for c in r] for r in table.rows
+    ]
     widths = [max(cell_len(row[i]) for row in grid) for i in range(len(grid[0]))]
 
     def line(row: list[str]) -> str:

@@ -24,7 +24,7 @@ DIGITS = 30
 EXACT_TOLERANCE = 1e-25
 FLOAT_TOLERANCE = 1e-9
 #: At most this many iterates are recomputed (the first ones and the last ones).
-MAX_CHECKED = 400
+MAX_CHECKED = 1000
 
 
 def to_mpf(value: Any) -> mpf:
@@ -39,9 +39,7 @@ def relative_gap(recorded: Any, expected: mpf, scale: mpf) -> float:
     return float(gap / max(abs(expected), scale, mpf("1e-300")))
 
 
-def combine(
-    own: Verification | None, formulas: Verification, method: str
-) -> Verification:
+def combine(own: Verification | None, formulas: Verification, method: str) -> Verification:
     """One verdict from the iterates' recomputation and the engine's formula check."""
     parts = [v for v in (own, formulas) if v is not None and v.ran]
     if not parts:
@@ -106,16 +104,20 @@ def check_descent(result: Any) -> Verification:
     own = Verification(
         ok=not failures,
         max_rel_error=worst,
-        points=tuple(dict(zip(vars, (float(c) for c in iterates[k].coords), strict=True))
-                     for k in _sample(len(iterates))[:3]),
+        points=tuple(
+            dict(zip(vars, (float(c) for c in iterates[k].coords), strict=True))
+            for k in _sample(len(iterates))[:3]
+        ),
         tolerance=tolerance,
         digits=DIGITS,
         method="iterates recomputed in mpmath",
         reason="; ".join(failures[:3]),
     )
-    return combine(own, obj.gradient.verification if obj.hessian is None
-                   else obj.hessian.verification,
-                   "iterates recomputed in mpmath; derivatives vs finite differences")
+    return combine(
+        own,
+        obj.gradient.verification if obj.hessian is None else obj.hessian.verification,
+        "iterates recomputed in mpmath; derivatives vs finite differences",
+    )
 
 
 def _expected_step(

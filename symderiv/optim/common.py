@@ -88,7 +88,7 @@ def resolve_vars(
 
 
 def check_no_parameters(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> None:
-    other = sorted((s.name for s in expr.free_symbols - set(vars)))
+    other = sorted(s.name for s in expr.free_symbols - set(vars))
     if other:
         raise OptimError(
             f"the function has symbols without a value ({', '.join(other)}); "
@@ -219,12 +219,6 @@ def show_rate(value: Any) -> str:
     return show_number(value)
 
 
-def show_vector(values: Sequence[Any], digits: int = 6) -> str:
-    if len(values) == 1:
-        return show_number(values[0], digits)
-    return "(" + ", ".join(show_number(v, digits) for v in values) + ")"
-
-
 def jsonable(value: Any) -> Any:
     """Exact values as ``"p/q"`` strings next to their float; floats as floats."""
     if isinstance(value, Fraction):
@@ -235,7 +229,11 @@ def jsonable(value: Any) -> Any:
 
 
 def norm(values: Sequence[Number]) -> float:
-    return math.sqrt(sum(float(v) * float(v) for v in values))
+    """The Euclidean norm, as a float (inf when a fraction is beyond the float range)."""
+    try:
+        return math.hypot(*values)
+    except OverflowError:
+        return math.inf
 
 
 class Note:

@@ -131,8 +131,8 @@ def _runaway(x: Sequence[Number], start_norm: float) -> bool:
 
 def _too_long(x: Sequence[Number]) -> bool:
     return any(
-        isinstance(v, Fraction) and max(v.numerator.bit_length(), v.denominator.bit_length())
-        > MAX_EXACT_BITS
+        isinstance(v, Fraction)
+        and max(v.numerator.bit_length(), v.denominator.bit_length()) > MAX_EXACT_BITS
         for v in x
     )
 
@@ -157,11 +157,14 @@ class _Run:
         self.f = objective.f(kind)
         self.grad = objective.grad(kind)
         self.hess = objective.hess(kind) if method == "newton" else None
+        self.exact = kind == "exact"
 
     def point(self, x: Sequence[Number]) -> dict[str, Number]:
         return dict(zip(self.names, x, strict=True))
 
-    def run(self, start: Sequence[Number], steps: int, tol: float) -> tuple[list[Iterate], Note, str]:
+    def run(
+        self, start: Sequence[Number], steps: int, tol: float
+    ) -> tuple[list[Iterate], Note, str]:
         lr, beta, method = self.lr, self.beta, self.method
         x = list(start)
         velocity = [0 * c for c in x]
@@ -221,7 +224,7 @@ class _Run:
                 iterates.append(Iterate(k + 1, self.point(x), math.nan, (), None))
                 xnorms.append(norm(x) if is_finite(x) else math.inf)
                 return iterates, _growth_note(method, self.names, xnorms, lr), "diverged"
-            if _too_long(x):
+            if self.exact and _too_long(x):
                 iterates.append(Iterate(k + 1, self.point(x), self.f(x), tuple(self.grad(x)), None))
                 return iterates, Note("exact_too_long", k=k + 1), "stopped"
         raise AssertionError("unreachable")  # pragma: no cover
@@ -286,8 +289,9 @@ def run_descent(
     ]
     runner = _Run(objective, method, rate, momentum, kind)
     iterates, stop, outcome = runner.run(x0, steps, tol)
-    result = Descent(objective, method, rate, momentum, tol, exact, steps, tuple(iterates),
-                     stop, outcome)
+    result = Descent(
+        objective, method, rate, momentum, tol, exact, steps, tuple(iterates), stop, outcome
+    )
     if verify:
         from symderiv.optim.checks import check_descent
 

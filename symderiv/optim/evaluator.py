@@ -99,27 +99,79 @@ def _constant(node: sp.Expr, kind: str) -> Number:
         raise NoValue(str(exc)) from exc
 
 
-def _fold(op: Callable[[Any, Any], Any], parts: list[Closure]) -> Closure:
-    if len(parts) == 2:
-        a, b = parts
-        return lambda v: op(a(v), b(v))
-    first, rest = parts[0], parts[1:]
+def _linear_term(node: sp.Expr, index: dict[sp.Symbol, int], kind: str) -> tuple[Any, int] | None:
+    """``(c, i)`` when ``node`` is ``c·x_i`` (or ``x_i``) with a rational c, else None."""
+    if isinstance(node, sp.Symbol) and node in index:
+        return (Fraction(1) if kind == "exact" else 1.0), index[node]
+    if isinstance(node, sp.Mul) and len(node.args) == 2:
+        c, x = node.args
+        if c.is_Rational and isinstance(x, sp.Symbol) and x in index:
+            return _constant(c, kind), index[x]
+    return None
+
+
+def _compile_add(node: sp.Add, index: dict[sp.Symbol, int], kind: str) -> Closure:
+    """Sums are the bulk of gradients: the linear part c_j·x_j and the constant are folded
+    into one closure, the other terms are compiled as usual."""
+    constant: Any = Fraction(0) if kind == "exact" else 0.0
+    linear: list[tuple[Any, int]] = []
+    others: list[Closure] = []
+    for arg in node.args:
+        if not arg.free_symbols:
+            constant += _constant(arg, kind)
+            continue
+        term = _linear_term(arg, index, kind)
+        if term is None:
+            others.append(_compile(arg, index, kind))
+        else:
+            linear.append(term)
+    if len(others) == 2 and not linear:
+        a, b = others
+        if not constant:
+            return lambda v: a(v) + b(v)
+        return lambda v: a(v) + b(v) + constant
+    if len(linear) == 1 and len(others) == 1:
+        (c, i), (a,) = linear[0], others
+        return lambda v: a(v) + c * v[i] + constant
+    if len(linear) == 2 and not others:
+        (c, i), (d, j) = linear
+        return lambda v: c * v[i] + d * v[j] + constant
 
     def ev(v: Values) -> Number:
-        acc = first(v)
-        for part in rest:
-            acc = op(acc, part(v))
+        acc = constant
+        for c, i in linear:
+            acc += c * v[i]
+        for part in others:
+            acc += part(v)
         return acc
 
     return ev
 
 
-def _add(x: Any, y: Any) -> Any:
-    return x + y
+def _compile_mul(node: sp.Mul, index: dict[sp.Symbol, int], kind: str) -> Closure:
+    coefficient: Any = Fraction(1) if kind == "exact" else 1.0
+    parts: list[Closure] = []
+    for arg in node.args:
+        if arg.free_symbols:
+            parts.append(_compile(arg, index, kind))
+        else:
+            coefficient *= _constant(arg, kind)
+    if len(parts) == 1:
+        (a,) = parts
+        return lambda v: coefficient * a(v)
+    if len(parts) == 2:
+        a, b = parts
+        if coefficient == 1:
+            return lambda v: a(v) * b(v)
+        return lambda v: coefficient * a(v) * b(v)
 
+    def ev(v: Values) -> Number:
+        acc = coefficient
+        for part in parts:
+            acc *= part(v)
+        return acc
 
-def _mul(x: Any, y: Any) -> Any:
-    return x * y
+    return ev
 
 
 def _power(node: sp.Pow, base: Closure, exponent: sp.Expr, kind: str) -> Closure:
@@ -169,9 +221,9 @@ def _compile(node: sp.Basic, index: dict[sp.Symbol, int], kind: str) -> Closure:
         value = _constant(node, kind)
         return lambda v: value
     if isinstance(node, sp.Add):
-        return _fold(_add, [_compile(a, index, kind) for a in node.args])
+        return _compile_add(node, index, kind)
     if isinstance(node, sp.Mul):
-        return _fold(_mul, [_compile(a, index, kind) for a in node.args])
+        return _compile_mul(node, index, kind)
     if isinstance(node, sp.Pow):
         return _power(node, _compile(node.base, index, kind), node.exp, kind)
     if isinstance(node, sp.Max | sp.Min):
@@ -215,4 +267,8 @@ def compile_vector(
 
 
 def is_finite(values: Sequence[Number]) -> bool:
-    return all(isinstance(x, Fraction) or math.isfinite(x) for x in values)
+    """Whether no value is inf or nan (fractions always are finite)."""
+    try:
+        return all(map(math.isfinite, values))
+    except OverflowError:  # a fraction too large for a float is finite
+        return True

@@ -118,9 +118,7 @@ def _close(answer: tuple[Any, ...], target: tuple[Number, ...], tolerance: float
     return True
 
 
-def diagnose_descent(
-    answer_point: Any, problem: Any, *, tolerance: float = 1e-6
-) -> list[Slip]:
+def diagnose_descent(answer_point: Any, problem: Any, *, tolerance: float = 1e-6) -> list[Slip]:
     """The slips ``answer_point`` shows for ``problem``: an empty list when it is the next
     point, else the recognised slips (or ``unknown``).
 
@@ -129,8 +127,12 @@ def diagnose_descent(
     """
     p = _read(problem)
     parsed = parse_point(answer_point, p.objective.vars)
-    answer = tuple(to_fraction(v) for v in point_in_order(
-        parsed if isinstance(parsed, dict) else list(parsed), p.objective.vars))
+    answer = tuple(
+        to_fraction(v)
+        for v in point_in_order(
+            parsed if isinstance(parsed, dict) else list(parsed), p.objective.vars
+        )
+    )
     one = sp.Integer(1)
     if _close(answer, _iterate(p, p.lr, p.steps), tolerance):
         return []

@@ -143,7 +143,9 @@ def fit(
         xs = resolve_vars(f, inputs)
     extra = f.free_symbols - set(ps) - set(xs)
     if extra:
-        raise OptimError(f"{', '.join(sorted(s.name for s in extra))} is neither a parameter nor an input")
+        raise OptimError(
+            f"{', '.join(sorted(s.name for s in extra))} is neither a parameter nor an input"
+        )
     if not xs:
         raise OptimError("the model has no input variable besides the parameters")
     if not isinstance(epochs, int) or isinstance(epochs, bool) or not 1 <= epochs <= MAX_EPOCHS:
@@ -166,8 +168,11 @@ def fit(
         sample = -(y * sp.log(output) + (1 - y) * sp.log(1 - output))
     gradient = sd.gradient(sample, list(ps), verify=verify)
     if init is not None:
-        start = {p.name: float(exact_number(init[p.name], f"start of {p.name}")) for p in ps
-                 if p.name in init}
+        start = {
+            p.name: float(exact_number(init[p.name], f"start of {p.name}"))
+            for p in ps
+            if p.name in init
+        }
         missing = [p.name for p in ps if p.name not in start]
         if missing:
             raise OptimError(f"init gives no value for {', '.join(missing)}")
@@ -179,8 +184,23 @@ def fit(
     every = print_every or max(1, epochs // 5)
     log, stop = _train(sample, gradient.components, ps, xs, y, rows, rate, start, epochs)
     result = Fit(
-        f, output, ps, xs, y, loss, sample, gradient, rows, rate, start, used_seed,
-        tuple(log), every, stop, NOT_VERIFIED, source,
+        f,
+        output,
+        ps,
+        xs,
+        y,
+        loss,
+        sample,
+        gradient,
+        rows,
+        rate,
+        start,
+        used_seed,
+        tuple(log),
+        every,
+        stop,
+        NOT_VERIFIED,
+        source,
     )
     if verify:
         result = dataclasses.replace(result, verification=_check(result))
@@ -218,7 +238,9 @@ def _train(
         theta = [t - lr * (s / n) for t, s in zip(theta, sums, strict=True)]
         mean = total / n
         if not all(math.isfinite(v) for v in (*theta, mean)):
-            return log, Note("fit_stopped", epoch=epoch, reason="the loss or a parameter overflowed")
+            return log, Note(
+                "fit_stopped", epoch=epoch, reason="the loss or a parameter overflowed"
+            )
         log.append(Epoch(epoch, {p.name: t for p, t in zip(ps, theta, strict=True)}, mean))
     return log, None
 
@@ -229,8 +251,11 @@ def _check(result: Fit) -> Verification:
     n = len(result.data)
     epochs = result.epochs
     half = CHECKED_EPOCHS // 2
-    picked = range(len(epochs)) if len(epochs) <= CHECKED_EPOCHS else [
-        *range(half), *range(len(epochs) - half, len(epochs))]
+    picked = (
+        range(len(epochs))
+        if len(epochs) <= CHECKED_EPOCHS
+        else [*range(half), *range(len(epochs) - half, len(epochs))]
+    )
     worst, failures = 0.0, []
     with mpmath.workdps(DIGITS):
         lr = mpmath.mpf(result.lr)
@@ -243,8 +268,10 @@ def _check(result: Fit) -> Verification:
                     values = {p: mpmath.mpf(before[p.name]) for p in ps}
                     values.update({s: mpmath.mpf(v) for s, v in zip([*xs, y], row, strict=True)})
                     total += evaluate(result.sample_loss, values)
-                    sums = [s + evaluate(c, values) for s, c in
-                            zip(sums, result.gradient.components, strict=True)]
+                    sums = [
+                        s + evaluate(c, values)
+                        for s, c in zip(sums, result.gradient.components, strict=True)
+                    ]
             except NumericError as exc:
                 failures.append(f"epoch {k}: {exc}")
                 continue
@@ -256,8 +283,16 @@ def _check(result: Fit) -> Verification:
             if max(gaps) > FLOAT_TOLERANCE:
                 failures.append(f"epoch {k} differs by {max(gaps):.1e}")
     own = Verification(
-        ok=not failures, max_rel_error=worst, points=(), tolerance=FLOAT_TOLERANCE,
-        digits=DIGITS, method="epochs recomputed in mpmath", reason="; ".join(failures[:3]),
+        ok=not failures,
+        max_rel_error=worst,
+        points=(),
+        tolerance=FLOAT_TOLERANCE,
+        digits=DIGITS,
+        method="epochs recomputed in mpmath",
+        reason="; ".join(failures[:3]),
     )
-    return combine(own, result.gradient.verification,
-                   "epochs recomputed in mpmath; derivatives vs finite differences")
+    return combine(
+        own,
+        result.gradient.verification,
+        "epochs recomputed in mpmath; derivatives vs finite differences",
+    )

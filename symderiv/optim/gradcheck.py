@@ -117,7 +117,9 @@ def _learner_components(
         )
     out = []
     for item in items:
-        expr, _ = as_expr(item) if not isinstance(item, int | float) else (sp.Rational(str(item)), "")
+        expr, _ = (
+            as_expr(item) if not isinstance(item, int | float) else (sp.Rational(str(item)), "")
+        )
         extra = expr.free_symbols - set(vars)
         if extra:
             raise OptimError(
@@ -178,7 +180,9 @@ def gradcheck(
             rel = abs(analytic - numeric) / scale if scale else 0.0
             agrees = rel <= tolerance or abs(analytic - numeric) <= ABSOLUTE_FLOOR
             same = None if gradient is None else _same(formula, exact)
-            rows.append(GradCheckRow(v.name, v, formula, exact, same, analytic, numeric, rel, agrees))
+            rows.append(
+                GradCheckRow(v.name, v, formula, exact, same, analytic, numeric, rel, agrees)
+            )
     diff = math.sqrt(sum((r.analytic - r.numeric) ** 2 for r in rows))
     scale = max(
         math.sqrt(sum(r.analytic**2 for r in rows)), math.sqrt(sum(r.numeric**2 for r in rows))
@@ -188,5 +192,3 @@ def gradcheck(
     return GradCheck(
         f, xs, x0, h, engine, learner_text, tuple(rows), relative, ok, engine.verification, source
     )
-
-

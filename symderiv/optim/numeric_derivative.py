@@ -39,8 +39,13 @@ DEFAULT_HS = tuple(10.0**-k for k in range(1, 14))
 FIRST_ORDER = ("forward", "backward", "central")
 SECOND_ORDER = ("nested", "three_point")
 #: Order of the truncation error and the power of h the round-off is divided by.
-ORDERS = {"forward": (1, 1), "backward": (1, 1), "central": (2, 1), "nested": (2, 2),
-          "three_point": (2, 2)}
+ORDERS = {
+    "forward": (1, 1),
+    "backward": (1, 1),
+    "central": (2, 1),
+    "nested": (2, 2),
+    "three_point": (2, 2),
+}
 #: Where theory puts the best h (up to the size of f's derivatives).
 THEORY = {
     "forward": math.sqrt(EPS),
@@ -220,7 +225,9 @@ def numeric_derivative(
                     try:
                         estimate = _differences(fn, x, i, h, method)
                     except (NoValue, ZeroDivisionError) as exc:
-                        raise OptimError(f"f has no value near the point (h = {h:g}): {exc}") from exc
+                        raise OptimError(
+                            f"f has no value near the point (h = {h:g}): {exc}"
+                        ) from exc
                     raw.append((h, estimate, float(abs(mpmath.mpf(estimate) - target))))
                 r, b = _classify(v.name, method, raw, float(target))
                 rows += r
@@ -236,6 +243,15 @@ def numeric_derivative(
         reason=checks[0].reason,
     )
     return NumericDerivative(
-        f, xs, point, order, derivations, exact, tuple(methods), tuple(rows), tuple(best),
-        verification, source,
+        f,
+        xs,
+        point,
+        order,
+        derivations,
+        exact,
+        tuple(methods),
+        tuple(rows),
+        tuple(best),
+        verification,
+        source,
     )

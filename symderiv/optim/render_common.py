@@ -14,7 +14,6 @@ from symderiv.optim.blocks import Math, Para
 from symderiv.optim.common import say, show_number
 from symderiv.render.common import verification_line
 from symderiv.render.json import expression_dict
-from symderiv.render.printers import latex_str, unicode_str
 
 
 def number_latex(value: Any, digits: int = 6) -> str:
@@ -45,14 +44,6 @@ def vector(values: Sequence[Any], digits: int = 6) -> Math:
     text = "(" + ", ".join(show_number(v, digits) for v in values) + ")"
     latex = r"\left(" + ", ".join(number_latex(v, digits) for v in values) + r"\right)"
     return Math(text, latex)
-
-
-def expression(expr: sp.Expr) -> Math:
-    return Math(unicode_str(expr), latex_str(expr))
-
-
-def point_text(names: Sequence[str], values: Sequence[Any], digits: int = 6) -> str:
-    return ", ".join(f"{n} = {show_number(v, digits)}" for n, v in zip(names, values, strict=True))
 
 
 def names_cell(names: Sequence[str]) -> str:

@@ -76,7 +76,9 @@ def descent_document(result: Any, lang: str) -> list[Block]:
     else:
         doc += [Heading(say("gradient_once", lang), 2), Embed(obj.gradient)]
     doc.append(Heading(say("iterations", lang), 2))
-    doc.append(Para(say("arith_exact", lang) if result.exact else say("arith_float", lang, digits=6)))
+    doc.append(
+        Para(say("arith_exact", lang) if result.exact else say("arith_float", lang, digits=6))
+    )
     table, skipped = iteration_table(result, lang)
     doc.append(table)
     if skipped:

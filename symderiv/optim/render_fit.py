@@ -32,14 +32,15 @@ def fit_document(result: Any, lang: str) -> list[Block]:
     loss_name = say(f"loss_{result.loss}", lang)
     doc: list[Block] = [
         Heading(say("fit_title", lang, model=unicode_str(result.output), loss=loss_name)),
+        Para(say("fit_loss", lang, loss=unicode_str(result.sample_loss), n=len(result.data))),
+        Para(" ".join("(" + ", ".join(show_number(v) for v in row) + ")" for row in result.data)),
         Para(
-            say("fit_loss", lang, loss=unicode_str(result.sample_loss), n=len(result.data))
+            say(
+                "fit_gradient",
+                lang,
+                data=", ".join(s.name for s in (*result.inputs, result.target)),
+            )
         ),
-        Para(" ".join(
-            "(" + ", ".join(show_number(v) for v in row) + ")" for row in result.data
-        )),
-        Para(say("fit_gradient", lang,
-                 data=", ".join(s.name for s in (*result.inputs, result.target)))),
         Embed(result.gradient),
     ]
     doc += [
@@ -47,8 +48,9 @@ def fit_document(result: Any, lang: str) -> list[Block]:
         for p, c in zip(result.param_symbols, result.gradient.components, strict=True)
     ]
     start = ", ".join(f"{k} = {v:.4f}" for k, v in result.start.items())
-    doc.append(Para(say("fit_rule", lang, lr=show_rate(result.lr),
-                        epochs=len(result.epochs), start=start)))
+    doc.append(
+        Para(say("fit_rule", lang, lr=show_rate(result.lr), epochs=len(result.epochs), start=start))
+    )
     if result.seed is not None:
         doc.append(Para(say("fit_seed", lang, seed=result.seed)))
     doc.append(Para(say("fit_epochs", lang)))
@@ -68,7 +70,7 @@ def fit_document(result: Any, lang: str) -> list[Block]:
     )
     if result.stop is not None:
         doc.append(Para(result.stop.text(lang)))
-    text, latex = _equation(result)
+    text, _ = _equation(result)
     doc.append(Para(say("fit_learned", lang, equation=text)))
     doc.append(check_para(result.verification, lang, "check_fit"))
     return doc
@@ -106,9 +108,7 @@ def fit_to_dict(result: Any) -> dict[str, Any]:
         "learning_rate": result.lr,
         "start": result.start,
         "seed": result.seed,
-        "epochs": [
-            {"epoch": e.epoch, "params": e.params, "loss": e.loss} for e in result.epochs
-        ],
+        "epochs": [{"epoch": e.epoch, "params": e.params, "loss": e.loss} for e in result.epochs],
         "params": result.params,
         "history": list(result.history),
         "equation": {"text": text, "latex": latex},

@@ -36,8 +36,11 @@ def _derivative_name(result: Any, var: Any) -> str:
 def numeric_document(result: Any, lang: str) -> list[Block]:
     names = [v.name for v in result.vars]
     point = _point(names, result.point)
-    key = "nd_title_second" if result.order == 2 else (
-        "nd_title" if len(result.vars) == 1 else "nd_title_gradient")
+    key = (
+        "nd_title_second"
+        if result.order == 2
+        else ("nd_title" if len(result.vars) == 1 else "nd_title_gradient")
+    )
     doc: list[Block] = [Heading(say(key, lang, f=unicode_str(result.expr), point=point))]
     for var, derivation, exact in zip(result.vars, result.derivations, result.exact, strict=True):
         name = _derivative_name(result, var)
@@ -54,8 +57,12 @@ def numeric_document(result: Any, lang: str) -> list[Block]:
             doc.append(Para(f"{say(f'diff_{method}', lang)}: {say(f'formula_{method}', lang)}"))
             doc.append(
                 Table(
-                    ("h", say("col_estimate", lang), say("col_error", lang),
-                     say("col_regime", lang)),
+                    (
+                        "h",
+                        say("col_estimate", lang),
+                        say("col_error", lang),
+                        say("col_regime", lang),
+                    ),
                     tuple(
                         (
                             _h(r.h),
@@ -74,9 +81,7 @@ def numeric_document(result: Any, lang: str) -> list[Block]:
 
 
 def _best_para(best: Any, method: str, lang: str) -> Para:
-    order, power = {"forward": (1, 1), "backward": (1, 1), "central": (2, 1)}.get(
-        method, (2, 2)
-    )
+    order, power = {"forward": (1, 1), "backward": (1, 1), "central": (2, 1)}.get(method, (2, 2))
     power_text = "" if power == 1 else "²"
     line = say(
         "nd_best",
@@ -122,19 +127,36 @@ def numeric_to_dict(result: Any) -> dict[str, Any]:
         "order": result.order,
         "methods": list(result.methods),
         "exact": [
-            {"variable": v.name, "derivative": expr_dict(d.result), "value": expr_dict(e),
-             "float": float(e)}
+            {
+                "variable": v.name,
+                "derivative": expr_dict(d.result),
+                "value": expr_dict(e),
+                "float": float(e),
+            }
             for v, d, e in zip(result.vars, result.derivations, result.exact, strict=True)
         ],
         "rows": [
-            {"variable": r.var, "method": r.method, "h": r.h, "estimate": r.estimate,
-             "error": r.error, "regime": r.regime}
+            {
+                "variable": r.var,
+                "method": r.method,
+                "h": r.h,
+                "estimate": r.estimate,
+                "error": r.error,
+                "regime": r.regime,
+            }
             for r in result.rows
         ],
         "best": [
-            {"variable": b.var, "method": b.method, "h": b.h, "error": b.error,
-             "theory": b.theory, "slope_truncation": b.slope_truncation,
-             "slope_roundoff": b.slope_roundoff, "truncation_free": b.flat}
+            {
+                "variable": b.var,
+                "method": b.method,
+                "h": b.h,
+                "error": b.error,
+                "theory": b.theory,
+                "slope_truncation": b.slope_truncation,
+                "slope_roundoff": b.slope_roundoff,
+                "truncation_free": b.flat,
+            }
             for b in result.best
         ],
         "derivations": [d.to_dict() for d in result.derivations],
@@ -158,8 +180,9 @@ def _band(error: float) -> str:
 def gradcheck_document(result: Any, lang: str) -> list[Block]:
     names = [v.name for v in result.vars]
     doc: list[Block] = [
-        Heading(say("gc_title", lang, f=unicode_str(result.expr),
-                    point=_point(names, result.point)))
+        Heading(
+            say("gc_title", lang, f=unicode_str(result.expr), point=_point(names, result.point))
+        )
     ]
     formula = "(" + ", ".join(unicode_str(r.formula) for r in result.rows) + ")"
     if result.learner:
@@ -171,8 +194,13 @@ def gradcheck_document(result: Any, lang: str) -> list[Block]:
     yes, no = say("yes", lang), say("no", lang)
     doc.append(
         Table(
-            (say("col_component", lang), say("col_analytic", lang), say("col_numeric", lang),
-             say("col_relative", lang), say("col_agrees", lang)),
+            (
+                say("col_component", lang),
+                say("col_analytic", lang),
+                say("col_numeric", lang),
+                say("col_relative", lang),
+                say("col_agrees", lang),
+            ),
             tuple(
                 (
                     Math(f"∂f/∂{r.var}", r"\partial f/\partial %s" % latex_str(r.symbol)),
@@ -192,14 +220,28 @@ def gradcheck_document(result: Any, lang: str) -> list[Block]:
     if bad:
         doc.append(Para(say("gc_disagree", lang, names=", ".join(f"∂f/∂{r.var}" for r in bad))))
         doc += [
-            Para(say("gc_component", lang, var=r.var, analytic=f"{r.analytic:.10g}",
-                     numeric=f"{r.numeric:.10g}"))
+            Para(
+                say(
+                    "gc_component",
+                    lang,
+                    var=r.var,
+                    analytic=f"{r.analytic:.10g}",
+                    numeric=f"{r.numeric:.10g}",
+                )
+            )
             for r in bad
         ]
     wrong = [r for r in result.rows if r.exact_formula is False]
     doc += [
-        Para(say("gc_symbolic_wrong", lang, var=r.var, formula=unicode_str(r.formula),
-                 exact=unicode_str(r.exact)))
+        Para(
+            say(
+                "gc_symbolic_wrong",
+                lang,
+                var=r.var,
+                formula=unicode_str(r.formula),
+                exact=unicode_str(r.exact),
+            )
+        )
         for r in wrong
     ]
     if wrong and result.ok:
@@ -247,4 +289,3 @@ def gradcheck_to_dict(result: Any) -> dict[str, Any]:
         "disagree": [r.var for r in result.rows if not r.agrees],
         "verification": result.verification.to_dict(),
     }
-
