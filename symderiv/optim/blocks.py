@@ -124,6 +124,13 @@ _LATEX_SYMBOLS = {
     "✓": "",
     "✗": "",
     "…": r"\dots{}",
+    "ℓ": r"$\ell$",
+    "Σ": r"$\Sigma$",
+    "σ": r"$\sigma$",
+    "η": r"$\eta$",
+    "⋮": r"$\vdots$",
+    "|": r"$|$",
+    "←": r"$\leftarrow$",
 }
 
 

@@ -16,6 +16,7 @@ import sympy as sp
 import symderiv as sd
 from symderiv.errors import SymderivError
 from symderiv.i18n import check_language
+from symderiv.steps import Printable
 
 Number = float | Fraction
 
@@ -259,3 +260,12 @@ class Note:
 
     def __repr__(self) -> str:
         return f"Note({self.key!r}, {self.values!r})"
+
+
+class Result(Printable):
+    """A printable result of this package. Notebooks show it as Markdown (pipe tables and
+    ``$…$`` math, which they typeset); its LaTeX uses ``tabular``, which MathJax cannot
+    typeset, so it offers no ``_repr_latex_``."""
+
+    def _repr_latex_(self) -> str | None:  # type: ignore[override]
+        return None

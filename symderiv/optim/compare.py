@@ -9,14 +9,14 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from symderiv.optim.common import OptimError
+from symderiv.optim.common import OptimError, Result
 from symderiv.optim.descent import Descent, check_method, run_descent
 from symderiv.optim.objective import prepare
-from symderiv.steps import Printable, Verification
+from symderiv.steps import Verification
 
 
 @dataclass(frozen=True, eq=False)
-class Comparison(Printable):
+class Comparison(Result):
     """The runs, in the order asked; ``fewest`` is the converged run with fewest steps."""
 
     runs: tuple[Descent, ...]

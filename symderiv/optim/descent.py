@@ -25,6 +25,7 @@ from symderiv.optim.common import (
     Note,
     Number,
     OptimError,
+    Result,
     exact_number,
     norm,
     point_in_order,
@@ -34,7 +35,7 @@ from symderiv.optim.common import (
 from symderiv.optim.evaluator import NoValue, is_finite
 from symderiv.optim.linalg import positive_definite, solve
 from symderiv.optim.objective import Objective, prepare
-from symderiv.steps import NOT_VERIFIED, Printable, Verification
+from symderiv.steps import NOT_VERIFIED, Verification
 
 METHODS = ("gd", "momentum", "newton")
 #: Gradient descent is called diverging once f and ‖∇f‖ have grown this many steps in a row
@@ -71,7 +72,7 @@ class Iterate:
 
 
 @dataclass(frozen=True, eq=False)
-class Descent(Printable):
+class Descent(Result):
     """A worked run of ``method`` on ``objective`` from ``iterates[0]``."""
 
     objective: Objective

@@ -25,13 +25,14 @@ from symderiv.optim.checks import DIGITS, FLOAT_TOLERANCE, combine, relative_gap
 from symderiv.optim.common import (
     Note,
     OptimError,
+    Result,
     as_expr,
     exact_number,
     natural_key,
     resolve_vars,
 )
 from symderiv.optim.evaluator import NoValue, compile_scalar, compile_vector
-from symderiv.steps import NOT_VERIFIED, Printable, Verification
+from symderiv.steps import NOT_VERIFIED, Verification
 
 LOSSES = ("mse", "cross_entropy")
 MAX_EPOCHS = 100_000
@@ -49,7 +50,7 @@ class Epoch:
 
 
 @dataclass(frozen=True, eq=False)
-class Fit(Printable):
+class Fit(Result):
     model: sp.Expr
     output: sp.Expr  # what the loss compares with the target (σ(model) for cross-entropy)
     param_symbols: tuple[sp.Symbol, ...]

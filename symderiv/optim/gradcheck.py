@@ -21,13 +21,14 @@ import symderiv as sd
 from symderiv.numeric import NumericError, evaluate
 from symderiv.optim.common import (
     OptimError,
+    Result,
     as_expr,
     check_no_parameters,
     point_in_order,
     resolve_vars,
 )
 from symderiv.optim.evaluator import NoValue, compile_scalar
-from symderiv.steps import Printable, Verification
+from symderiv.steps import Verification
 
 #: Relative error up to which a gradient passes.
 TOLERANCE = 1e-4
@@ -51,7 +52,7 @@ class GradCheckRow:
 
 
 @dataclass(frozen=True, eq=False)
-class GradCheck(Printable):
+class GradCheck(Result):
     expr: sp.Expr
     vars: tuple[sp.Symbol, ...]
     point: tuple[sp.Rational, ...]

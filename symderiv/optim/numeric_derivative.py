@@ -26,13 +26,14 @@ import symderiv as sd
 from symderiv.numeric import NumericError, evaluate
 from symderiv.optim.common import (
     OptimError,
+    Result,
     as_expr,
     check_no_parameters,
     point_in_order,
     resolve_vars,
 )
 from symderiv.optim.evaluator import NoValue, compile_scalar
-from symderiv.steps import Printable, Verification
+from symderiv.steps import Verification
 
 EPS = sys.float_info.epsilon
 DEFAULT_HS = tuple(10.0**-k for k in range(1, 14))
@@ -84,7 +85,7 @@ class BestH:
 
 
 @dataclass(frozen=True, eq=False)
-class NumericDerivative(Printable):
+class NumericDerivative(Result):
     expr: sp.Expr
     vars: tuple[sp.Symbol, ...]
     point: tuple[sp.Rational, ...]

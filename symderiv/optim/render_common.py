@@ -30,6 +30,13 @@ def number_latex(value: Any, digits: int = 6) -> str:
     return text.replace("inf", r"\infty")
 
 
+def scientific(value: float) -> Math:
+    """A small error or difference as 1.2e-05 in text and 1.2 \\cdot 10^{-5} in LaTeX."""
+    text = f"{value:.1e}"
+    mantissa, exponent = text.split("e")
+    return Math(text, r"%s \cdot 10^{%d}" % (mantissa, int(exponent)))
+
+
 def number(value: Any, digits: int = 6) -> Math:
     if isinstance(value, float) and math.isnan(value):
         return Math("—", "\\text{—}")

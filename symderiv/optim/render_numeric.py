@@ -10,7 +10,7 @@ from typing import Any
 from symderiv.optim import blocks
 from symderiv.optim.blocks import Block, Embed, Heading, Math, Para, Table
 from symderiv.optim.common import say, show_number
-from symderiv.optim.render_common import check_para, expr_dict, number, number_latex
+from symderiv.optim.render_common import check_para, expr_dict, number, scientific
 from symderiv.render.printers import latex_str, unicode_str
 
 
@@ -67,7 +67,7 @@ def numeric_document(result: Any, lang: str) -> list[Block]:
                         (
                             _h(r.h),
                             Math(f"{r.estimate:.15g}", f"{r.estimate:.15g}"),
-                            Math(f"{r.error:.1e}", number_latex(r.error, 2)),
+                            scientific(r.error),
                             say("regime_" + r.regime.replace("-", ""), lang),
                         )
                         for r in rows
@@ -206,7 +206,7 @@ def gradcheck_document(result: Any, lang: str) -> list[Block]:
                     Math(f"∂f/∂{r.var}", r"\partial f/\partial %s" % latex_str(r.symbol)),
                     Math(f"{r.analytic:.10g}", f"{r.analytic:.10g}"),
                     Math(f"{r.numeric:.10g}", f"{r.numeric:.10g}"),
-                    Math(f"{r.relative_error:.1e}", number_latex(r.relative_error, 2)),
+                    scientific(r.relative_error),
                     yes if r.agrees else no,
                 )
                 for r in result.rows
