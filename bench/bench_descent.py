@@ -103,9 +103,11 @@ def main() -> None:
     print(f"{'row':<52} {'total ms':>10} {'µs/iter':>10} {'× NumPy':>9}")
     print("-" * 84)
     for name, seconds, iterations in rows:
+        if iterations == 1:
+            print(f"{name:<52} {seconds * 1e3:10.2f} {'—':>10} {'—':>9}")
+            continue
         per = seconds / iterations
-        ratio = f"{per / baseline:9.2f}" if iterations > 1 else f"{'':>9}"
-        print(f"{name:<52} {seconds * 1e3:10.2f} {per * 1e6:10.2f} {ratio}")
+        print(f"{name:<52} {seconds * 1e3:10.2f} {per * 1e6:10.2f} {per / baseline:9.2f}")
 
 
 if __name__ == "__main__":
