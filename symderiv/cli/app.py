@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from rich.console import Console
 
 import symderiv as sd
-from symderiv.cli import backprop, derive, grading, multivariate, taylor, worksheet
+from symderiv.cli import backprop, derive, grading, multivariate, optim, taylor, worksheet
 from symderiv.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_TIMEOUT
 from symderiv.cli.inputs import error_text, protect_leading_minus, say
 
 # Each command family registers its subcommands, in the order `symderiv --help` lists them.
-COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, grading, worksheet)
+COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, grading, worksheet, optim)
 
 DEFAULT_TIMEOUT = 60.0
 
