@@ -22,7 +22,7 @@ class Comparison(Result):
     runs: tuple[Descent, ...]
     verification: Verification
 
-    printers: ClassVar[tuple[str, str]] = ("symderiv.optim.render_descent", "comparison_")
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.optim.descent", "comparison_")
 
     @property
     def fewest(self) -> Descent | None:

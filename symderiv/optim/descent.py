@@ -88,7 +88,7 @@ class Descent(Result):
     verification: Verification = NOT_VERIFIED
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    printers: ClassVar[tuple[str, str]] = ("symderiv.optim.render_descent", "descent_")
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.optim.descent", "descent_")
 
     @property
     def expr(self) -> sp.Expr:

@@ -69,7 +69,7 @@ class Fit(Result):
     verification: Verification = NOT_VERIFIED
     source: str = ""
 
-    printers: ClassVar[tuple[str, str]] = ("symderiv.optim.render_fit", "fit_")
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.optim.fit", "fit_")
 
     @property
     def params(self) -> dict[str, float]:

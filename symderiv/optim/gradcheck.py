@@ -65,7 +65,7 @@ class GradCheck(Result):
     verification: Verification
     source: str = ""
 
-    printers: ClassVar[tuple[str, str]] = ("symderiv.optim.render_numeric", "gradcheck_")
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.optim.numeric", "gradcheck_")
 
     @property
     def disagree(self) -> list[str]:

@@ -98,7 +98,7 @@ class NumericDerivative(Result):
     verification: Verification
     source: str = ""
 
-    printers: ClassVar[tuple[str, str]] = ("symderiv.optim.render_numeric", "numeric_")
+    printers: ClassVar[tuple[str, str]] = ("symderiv.render.optim.numeric", "numeric_")
 
     def table(self, method: str, var: str | None = None) -> list[DifferenceRow]:
         name = var or self.vars[0].name

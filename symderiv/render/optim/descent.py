@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from symderiv.optim import blocks
-from symderiv.optim.blocks import Block, Embed, Formula, Heading, Para, Table
 from symderiv.optim.common import jsonable, say, show_number, show_rate
-from symderiv.optim.render_common import check_para, expr_dict, names_cell, number, vector
+from symderiv.render.optim import blocks
+from symderiv.render.optim.blocks import Block, Embed, Formula, Heading, Para, Table
+from symderiv.render.optim.common import check_para, expr_dict, names_cell, number, vector
 from symderiv.render.printers import unicode_str
 
 #: Long runs show their first and last rows; JSON keeps every iterate.

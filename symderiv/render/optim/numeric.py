@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from symderiv.optim import blocks
-from symderiv.optim.blocks import Block, Embed, Heading, Math, Para, Table
 from symderiv.optim.common import say, show_number
-from symderiv.optim.render_common import check_para, expr_dict, number, scientific
+from symderiv.render.optim import blocks
+from symderiv.render.optim.blocks import Block, Embed, Heading, Math, Para, Table
+from symderiv.render.optim.common import check_para, expr_dict, number, scientific
 from symderiv.render.printers import latex_str, unicode_str
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.optim import blocks
-from symderiv.optim.blocks import Block, Embed, Formula, Heading, Math, Para, Table
 from symderiv.optim.common import say, show_number, show_rate
-from symderiv.optim.render_common import check_para, expr_dict
+from symderiv.render.optim import blocks
+from symderiv.render.optim.blocks import Block, Embed, Formula, Heading, Math, Para, Table
+from symderiv.render.optim.common import check_para, expr_dict
 from symderiv.render.printers import latex_str, unicode_str
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.optim.blocks import Math, Para
 from symderiv.optim.common import say, show_number
 from symderiv.render.common import verification_line
 from symderiv.render.json import expression_dict
+from symderiv.render.optim.blocks import Math, Para
 
 
 def number_latex(value: Any, digits: int = 6) -> str:
