@@ -1,0 +1,1 @@
+"""Pictures of symderiv's results, as matplotlib Figures (issue 12)."""

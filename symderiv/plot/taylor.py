@@ -1,0 +1,93 @@
+"""The picture of a Taylor expansion: f with T₀ … Tₙ hugging it around a, and below, the
+error |f − Tₖ| on a log scale (small near a, growing away from it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from matplotlib.figure import Figure
+
+from symderiv.plot.curves import sample, x_range, y_limits
+from symderiv.plot.derivation import one_variable
+from symderiv.plot.evaluate import PlotError, compile_expression
+from symderiv.plot.style import OKABE_ITO, colour, finish, label, math, new_figure, style_axes
+from symderiv.taylor import Taylor
+
+#: Errors below this are round-off; the log axis stops there.
+ERROR_FLOOR = 1e-16
+
+
+def taylor_polynomials(t: Taylor) -> list[tuple[tuple[int, ...], sp.Expr]]:
+    """The distinct polynomials T₀ … Tₙ of ``t`` with the orders each one is (T₁ = T₂ for
+    sin at 0), built from the derivatives at the point."""
+    x, a = t.var, t.point[0]
+    out: list[tuple[tuple[int, ...], sp.Expr]] = []
+    total = sp.Integer(0)
+    for k, dk in enumerate(t.derivatives):
+        term = dk / sp.factorial(k) * (x - a) ** k
+        total = total + term
+        if out and sp.simplify(term) == 0:
+            out[-1] = ((*out[-1][0], k), out[-1][1])
+        else:
+            out.append(((k,), total))
+    return out
+
+
+def plot_taylor(
+    t: Taylor,
+    *,
+    lang: str = "en",
+    xlim: tuple[float, float] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """f with its Taylor polynomials at a, and the errors |f − Tₖ| on a log scale below.
+
+    Artists carry gids: "f", "T<k>" (k the highest order equal to that polynomial),
+    "centre", and "error-T<k>" on the lower panel.
+    """
+    if t.multivariate:
+        raise PlotError(label("no_picture", lang, what="a Taylor expansion in several variables"))
+    x, a = t.var, t.point[0]
+    one_variable(t.expr, x, lang)
+    f = compile_expression(t.expr, (x,))
+    lo, hi = xlim or x_range(t.expr, f, float(a), [float(a)])
+    fc = sample(f, lo, hi)
+    polys = taylor_polynomials(t)
+
+    fig = new_figure(rows=2, cols=1)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    top.plot(fc.x, fc.y, color=OKABE_ITO["black"], linewidth=2.4, label=math(t.expr, "f(x)"),
+             gid="f", zorder=4)
+    fa = float(t.derivatives[0])
+    top.plot([float(a)], [fa], "o", color=OKABE_ITO["black"], zorder=6, gid="centre")
+    x_grid = fc.x
+    f_grid = fc.y
+    for i, (orders, poly) in enumerate(polys):
+        p = compile_expression(poly, (x,))(x_grid)
+        names = "T_{%d}" % orders[0] if len(orders) == 1 else "T_{%d} = T_{%d}" % (
+            orders[0], orders[-1])
+        text = "$%s(x) = %s$" % (names, sp.latex(poly)) if len(sp.latex(poly)) < 60 else (
+            "$%s$" % names)
+        col = colour(i)
+        top.plot(x_grid, p, color=col, linewidth=1.5, linestyle=(0, (5, 2)), label=text,
+                 gid=f"T{orders[-1]}")
+        err = np.abs(f_grid - p)
+        err[err < ERROR_FLOOR] = np.nan
+        bottom.plot(x_grid, err, color=col, linewidth=1.5, label="$|f - %s|$" % names.split(
+            " = ")[-1], gid=f"error-T{orders[-1]}")
+    top.set_ylim(*y_limits([fc], [fa]))
+    top.set_xlim(lo, hi)
+    bottom.set_yscale("log")
+    bottom.set_ylim(bottom=ERROR_FLOOR * 10)
+    bottom.set_ylabel(label("error_axis", lang))
+    bottom.set_xlabel(f"${sp.latex(x)}$")
+    for ax in (top, bottom):
+        style_axes(ax, zero_lines=ax is top)
+        ax.axvline(float(a), color="#999999", linestyle=":", linewidth=0.9)
+    top.legend(loc="best", fontsize=8.5, framealpha=0.9)
+    bottom.legend(loc="best", fontsize=8.5, framealpha=0.9, ncol=2)
+    fig.suptitle(title or label("title_taylor", lang, f=math(t.expr, "f(x)"),
+                                a="$%s = %s$" % (sp.latex(x), sp.latex(a))))
+    return finish(fig, lang)
