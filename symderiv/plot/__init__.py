@@ -1,1 +1,35 @@
-"""Pictures of symderiv's results, as matplotlib Figures (issue 12)."""
+"""Pictures of symderiv's results, as matplotlib Figures (issue 12).
+
+>>> import symderiv as sd
+>>> from symderiv.plot import plot, save
+>>> fig = plot(sd.derive("x^2"), at=1)        # f, f′, the tangent at 1 and its slope
+>>> [round(v, 6) for v in fig.axes[0].lines[1].get_ydata()][:1]    # doctest: +SKIP
+
+Figures are built without pyplot (thread-safe) on the Agg canvas; ``save`` writes PNG, SVG
+or PDF by the suffix, the same bytes for the same figure.
+"""
+
+from symderiv.plot.contour import plot_contour
+from symderiv.plot.derivation import plot_derivation
+from symderiv.plot.descent import plot_descent
+from symderiv.plot.dispatch import plot, save
+from symderiv.plot.evaluate import PlotError, compile_expression, evaluate
+from symderiv.plot.graph import plot_backprop, save_graph
+from symderiv.plot.problems import problem_figure, save_problem_figure
+from symderiv.plot.taylor import plot_taylor
+
+__all__ = [
+    "PlotError",
+    "compile_expression",
+    "evaluate",
+    "plot",
+    "plot_backprop",
+    "plot_contour",
+    "plot_derivation",
+    "plot_descent",
+    "plot_taylor",
+    "problem_figure",
+    "save",
+    "save_graph",
+    "save_problem_figure",
+]

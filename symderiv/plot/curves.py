@@ -31,12 +31,20 @@ class Curve:
     grid_y: np.ndarray
 
 
-def _bisect(f: NumericFunction, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray):
-    """Narrow every [a, b] onto the larger half of the jump; return the final ends and values."""
+def _bisect(f: NumericFunction, a, b, fa, fb, towards_larger: bool):
+    """Narrow every [a, b] onto a suspected discontinuity; return the final ends and values.
+
+    Two rules, as one alone misses cases: keep the half with the larger jump (finds jumps
+    and odd poles), or the half whose end has the larger |f| (finds even poles: 1/x²
+    sampled on both sides has no jump between its samples)."""
     for _ in range(BISECTIONS):
         m = 0.5 * (a + b)
         fm = f(m)
-        left = np.isnan(fm) | (np.abs(fm - fa) >= np.abs(fb - fm))
+        if towards_larger:
+            left = np.abs(fa) >= np.abs(fb)
+        else:
+            left = np.abs(fm - fa) >= np.abs(fb - fm)
+        left |= np.isnan(fm)
         b, fb = np.where(left, m, b), np.where(left, fm, fb)
         a, fa = np.where(left, a, m), np.where(left, fa, fm)
     return a, b, fa, fb
@@ -68,15 +76,24 @@ def sample(f: NumericFunction, lo: float, hi: float, n: int = SAMPLES) -> Curve:
     dy = np.abs(np.diff(y))
     both = finite[:-1] & finite[1:]
     typical = np.median(dy[both]) if both.any() else 0.0
-    suspect = np.flatnonzero(both & (dy > 4 * typical + 1e-12 * (1 + np.nanmax(np.abs(y[finite])))))
+    floor = 4 * typical + 1e-12 * (1 + np.median(np.abs(y[finite])) if finite.any() else 1)
+    # A midpoint far off the chord finds even poles (1/x² sampled symmetrically).
+    mid = f(0.5 * (x[:-1] + x[1:]))
+    off = np.isnan(mid) | (np.abs(mid - 0.5 * (y[:-1] + y[1:])) > floor)
+    suspect = np.flatnonzero(both & ((dy > floor) | off))
     if suspect.size:
-        a, b, fa, fb = _bisect(f, x[suspect], x[suspect + 1], y[suspect], y[suspect + 1])
-        jump = np.abs(fb - fa)
-        cut = np.isnan(fa) | np.isnan(fb) | (jump > 1e-3 * dy[suspect])
-        for i, left, right in zip(suspect[cut], a[cut], b[cut], strict=True):
-            breaks.append(float(0.5 * (left + right)))
-            extra.append(_approach(float(left), float(x[i])))
-            extra.append(_approach(float(right), float(x[i + 1])))
+        for towards_larger in (False, True):
+            a, b, fa, fb = _bisect(
+                f, x[suspect], x[suspect + 1], y[suspect], y[suspect + 1], towards_larger
+            )
+            jump = np.abs(fb - fa)
+            cut = np.isnan(fa) | np.isnan(fb) | (jump > 1e-3 * dy[suspect] + floor)
+            for i, left, right in zip(suspect[cut], a[cut], b[cut], strict=True):
+                if any(x[i] < br < x[i + 1] for br in breaks):
+                    continue
+                breaks.append(float(0.5 * (left + right)))
+                extra.append(_approach(float(left), float(x[i])))
+                extra.append(_approach(float(right), float(x[i + 1])))
     # Domain ends inside the range: come close to them (ln x towards 0, √x down to 0).
     for i in np.flatnonzero(finite[:-1] != finite[1:]):
         inside, outside = (x[i], x[i + 1]) if finite[i] else (x[i + 1], x[i])

@@ -10,6 +10,7 @@ import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
 
+from symderiv.engine import as_expression
 from symderiv.plot.curves import Curve, sample, x_range, y_limits
 from symderiv.plot.evaluate import PlotError, compile_expression
 from symderiv.plot.style import (
@@ -38,7 +39,7 @@ def substitute(expr: sp.Expr, params: Mapping[Any, Any] | None) -> sp.Expr:
     if not params:
         return expr
     by_name = {s.name: s for s in expr.free_symbols}
-    values = {by_name.get(str(k), k): sp.sympify(v) for k, v in params.items()}
+    values = {by_name.get(str(k), sp.Symbol(str(k))): as_expression(v) for k, v in params.items()}
     return expr.subs(values)
 
 
@@ -57,10 +58,14 @@ def plot_derivation(
     xlim: tuple[float, float] | None = None,
     params: Mapping[Any, Any] | None = None,
     title: str | None = None,
+    derivatives: bool = True,
+    show_slope: bool = True,
 ) -> Figure:
     """f and its derivatives from ``d`` on a sensible range; with ``at``, the tangent there.
 
     ``params`` gives values to held-constant symbols; ``xlim`` overrides the range.
+    ``derivatives=False`` draws f alone (one panel); ``show_slope=False`` leaves the slope
+    and the tangent's equation unwritten (a "read the slope from the graph" question).
     The artists carry gids: "f", "derivative-1", "derivative-2", "tangent", "point",
     "slope-point" (on the f′ curve), so tests and tools can read the figure as data.
     """
@@ -69,14 +74,18 @@ def plot_derivation(
     for e in exprs:
         one_variable(e, x, lang)
     fns = [compile_expression(e, (x,)) for e in exprs]
-    a = None if at is None else sp.sympify(at)
+    a = None if at is None else as_expression(at)
     if a is not None and not (a.is_real and a.is_finite):
         raise PlotError(f"the point at={at} is not a real number")
     lo, hi = xlim or x_range(exprs[0], fns[0], None, [] if a is None else [float(a)])
     curves = [sample(fn, lo, hi) for fn in fns]
 
-    fig = new_figure(rows=2, cols=1)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    if derivatives:
+        fig = new_figure(rows=2, cols=1)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    else:
+        fig = new_figure()
+        top, bottom = fig.subplots(), None
     fa = slope = None
     if a is not None:
         fa = sp.simplify(exprs[0].subs(x, a))
@@ -86,8 +95,27 @@ def plot_derivation(
     top_include = [] if fa is None else [float(fa)]
     _curve(top, curves[0], math(exprs[0], function_name(0, x)), colour(0), "f")
     if a is not None:
-        _tangent(top, x, a, fa, slope, (lo, hi), lang)
+        _tangent(top, x, a, fa, slope, (lo, hi), lang, show_slope)
     top.set_ylim(*y_limits([curves[0]], top_include))
+    top.set_xlim(lo, hi)
+    if bottom is not None:
+        _derivative_panel(bottom, x, exprs, curves, a, slope, lang)
+        if a is not None:
+            top.axvline(float(a), color="#999999", linestyle=":", linewidth=0.9)
+    for ax in (top, bottom) if bottom is not None else (top,):
+        style_axes(ax)
+        ax.legend(loc="best", fontsize=9, framealpha=0.9)
+    (bottom or top).set_xlabel(f"${sp.latex(x)}$")
+    key = "title_derivation" if d.order == 1 else "title_derivation_2"
+    name = math(d.expr, function_name(0, x))
+    fig.suptitle(title or (label(key, lang, f=name) if derivatives else name))
+    return finish(fig, lang)
+
+
+def _derivative_panel(
+    bottom: Any, x: sp.Symbol, exprs: list[sp.Expr], curves: list[Curve], a: Any, slope: Any,
+    lang: str,
+) -> None:
     for k, curve in enumerate(curves[1:], start=1):
         name = label("derivative" if k == 1 else "second_derivative", lang) if k <= 2 else ""
         text = f"{name} {math(exprs[k], function_name(k, x))}".strip()
@@ -97,16 +125,7 @@ def plot_derivation(
             [float(a)], [float(slope)], "o", color=colour(1), zorder=5, gid="slope-point"
         )
         bottom.axvline(float(a), color="#999999", linestyle=":", linewidth=0.9)
-        top.axvline(float(a), color="#999999", linestyle=":", linewidth=0.9)
     bottom.set_ylim(*y_limits(curves[1:], [] if slope is None else [float(slope)]))
-    for ax in (top, bottom):
-        style_axes(ax)
-        ax.legend(loc="best", fontsize=9, framealpha=0.9)
-    top.set_xlim(lo, hi)
-    bottom.set_xlabel(f"${sp.latex(x)}$")
-    key = "title_derivation" if d.order == 1 else "title_derivation_2"
-    fig.suptitle(title or label(key, lang, f=math(d.expr, function_name(0, x))))
-    return finish(fig, lang)
 
 
 def _curve(ax: Any, curve: Curve, text: str, col: str, gid: str) -> None:
@@ -121,10 +140,13 @@ def _tangent(
     slope: sp.Expr,
     xlim: tuple[float, float],
     lang: str,
+    show_slope: bool,
 ) -> None:
     xs = np.array(xlim, dtype=float)
     ys = float(fa) + float(slope) * (xs - float(a))
-    tangent_text = "%s  $%s$" % (label("tangent", lang), tangent_equation(x, a, fa, slope))
+    tangent_text = label("tangent", lang)
+    if show_slope:
+        tangent_text += "  $%s$" % tangent_equation(x, a, fa, slope)
     ax.plot(
         xs, ys, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.6,
         label=tangent_text, gid="tangent",
@@ -133,6 +155,8 @@ def _tangent(
         [float(a)], [float(fa)], "o", color=OKABE_ITO["black"], markersize=7, zorder=6,
         label="(%s, %s)" % (_short(a), _short(fa)), gid="point",
     )
+    if not show_slope:
+        return
     slope_text = "%s  $f'(%s) = %s$" % (label("slope", lang), sp.latex(a), number_tex(slope))
     ax.annotate(
         slope_text,

@@ -217,6 +217,8 @@ class NumericFunction:
     def __init__(self, expr: sp.Expr, vars: Sequence[sp.Symbol]) -> None:
         self.expr = expr
         self.vars = tuple(vars)
+        if not isinstance(expr, sp.Basic | int | float) or isinstance(expr, bool):
+            raise PlotError(f"cannot plot a {type(expr).__name__}: give a SymPy expression")
         self._node = _Compiler(self.vars).compile(sp.sympify(expr))
 
     def __call__(self, *values: Any) -> Array:
@@ -232,7 +234,7 @@ class NumericFunction:
 
 
 def compile_expression(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericFunction:
-    """Compile ``expr`` (a SymPy tree, never text) into a vectorised function of ``vars``."""
+    """Compile ``expr`` (a SymPy tree or a number; text is refused) into a vectorised function of ``vars``."""
     return NumericFunction(expr, vars)
 
 

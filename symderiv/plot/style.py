@@ -102,6 +102,10 @@ def finish(fig: Figure, lang: str) -> Figure:
     for text in fig.findobj(Text):
         if _has_hangul(text.get_text()):
             text.set_fontfamily(families)
+    # Constrained layout moves things a little at every draw; lay out once and keep it,
+    # so the same figure saves to the same file every time.
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
     return fig
 
 
