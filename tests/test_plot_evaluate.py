@@ -47,8 +47,16 @@ def test_values_agree_with_sympy(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "at"),
-    [("asin(x) + acos(x)", 0.4), ("asec(x)", -2.0), ("acsc(x)", 3.0), ("acosh(x)", 2.0),
-     ("atanh(x)", -0.5), ("acoth(x)", 2.0), ("asech(x)", 0.5), ("acsch(x)", -1.5)],
+    [
+        ("asin(x) + acos(x)", 0.4),
+        ("asec(x)", -2.0),
+        ("acsc(x)", 3.0),
+        ("acosh(x)", 2.0),
+        ("atanh(x)", -0.5),
+        ("acoth(x)", 2.0),
+        ("asech(x)", 0.5),
+        ("acsch(x)", -1.5),
+    ],
 )
 def test_inverse_functions_take_sympys_branch(text: str, at: float) -> None:
     expr = sd.parse(text)
@@ -58,8 +66,16 @@ def test_inverse_functions_take_sympys_branch(text: str, at: float) -> None:
 
 @pytest.mark.parametrize(
     ("text", "at"),
-    [("ln(x)", -1.0), ("sqrt(x)", -4.0), ("x^(1/3)", -8.0), ("asin(x)", 2.0), ("1/x", 0.0),
-     ("e^x", 1000.0), ("ln(x)", 0.0), ("acosh(x)", 0.5)],
+    [
+        ("ln(x)", -1.0),
+        ("sqrt(x)", -4.0),
+        ("x^(1/3)", -8.0),
+        ("asin(x)", 2.0),
+        ("1/x", 0.0),
+        ("e^x", 1000.0),
+        ("ln(x)", 0.0),
+        ("acosh(x)", 0.5),
+    ],
 )
 def test_non_real_and_non_finite_values_are_nan(text: str, at: float) -> None:
     # SymPy's x^(1/3) at −8 is the principal (complex) root, so it is not drawn either.

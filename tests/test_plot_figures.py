@@ -19,6 +19,7 @@ from matplotlib.text import Text
 import symderiv as sd
 from symderiv.plot import (
     PlotError,
+    compile_expression,
     plot,
     plot_backprop,
     plot_contour,
@@ -29,6 +30,7 @@ from symderiv.plot import (
     save,
     save_problem_figure,
 )
+from symderiv.plot.curves import sample
 
 x, y = sp.symbols("x y")
 
@@ -87,8 +89,13 @@ def spans(xs: np.ndarray, ys: np.ndarray, pole: float) -> bool:
 
 @pytest.mark.parametrize(
     ("text", "poles"),
-    [("1/x", [0.0]), ("ln(x)", [0.0]), ("tan(x)", [-np.pi / 2, np.pi / 2]),
-     ("1/(x^2 - 1)", [-1.0, 1.0]), ("sign(x)", [0.0])],
+    [
+        ("1/x", [0.0]),
+        ("ln(x)", [0.0]),
+        ("tan(x)", [-np.pi / 2, np.pi / 2]),
+        ("1/(x^2 - 1)", [-1.0, 1.0]),
+        ("1/x^2", [0.0]),
+    ],
 )
 def test_no_segment_across_a_pole(text: str, poles: list[float]) -> None:
     fig = plot_derivation(sd.derive(text))
@@ -101,6 +108,17 @@ def test_no_segment_across_a_pole(text: str, poles: list[float]) -> None:
     xs, ys = artist(fig, "f").get_data()
     near = np.isfinite(ys) & (np.abs(xs - poles[-1]) < 1e-4)
     assert near.any()
+
+
+@pytest.mark.parametrize("text", ["sign(x)", "Heaviside(x - 1/3)", "relu(x) + 2Heaviside(x - 1)"])
+def test_jumps_are_cut_and_smooth_pieces_are_not(text: str) -> None:
+    expr = sd.parse(text)
+    curve = sample(compile_expression(expr, (x,)), -2.0, 2.0)
+    jumps = {"sign(x)": [0.0], "Heaviside(x - 1/3)": [1 / 3], "relu(x) + 2Heaviside(x - 1)": [1.0]}
+    assert curve.breaks == pytest.approx(jumps[text], abs=1e-9)
+    for at in jumps[text]:
+        assert not spans(curve.x, curve.y, at)
+    assert not sample(compile_expression(sd.parse("e^(10x)"), (x,)), -2.0, 2.0).breaks
 
 
 def test_ln_is_drawn_on_its_domain_only() -> None:
@@ -247,7 +265,7 @@ def test_descent_result_objects_dispatch() -> None:
 
     class Walk:
         expr = x**2
-        iterates = [Iterate({x: 5.0}, 25.0), Iterate({x: 4.0}, 16.0)]
+        iterates = (Iterate({x: 5.0}, 25.0), Iterate({x: 4.0}, 16.0))
 
     fig = plot(Walk())
     assert list(artist(fig, "loss").get_data()[1]) == [25.0, 16.0]
@@ -308,7 +326,7 @@ def test_save_infers_the_format(tmp_path) -> None:
         path = tmp_path / f"f.{fmt.upper() if fmt == 'pdf' else fmt}"
         save(fig, path)
         assert path.read_bytes().startswith(head)
-    with pytest.raises(PlotError, match=".png, .svg or .pdf"):
+    with pytest.raises(PlotError, match=r"\.png, \.svg or \.pdf"):
         save(fig, tmp_path / "f.jpg")
 
 
@@ -329,11 +347,11 @@ def test_pdf_is_identical_for_the_same_input(tmp_path) -> None:
     ],
 )
 def test_korean_figures_have_every_glyph(build, caplog: pytest.LogCaptureFixture) -> None:
-    fig = build()
     # matplotlib warns (warnings) on a glyph missing from a font, and logs (logging) one
     # missing from a mathtext font: both fail the test.
     with warnings.catch_warnings(), caplog.at_level(logging.WARNING):
         warnings.simplefilter("error")
+        fig = build()
         for fmt in ("png", "svg", "pdf"):
             save(fig, io.BytesIO(), fmt)
     assert not [r for r in caplog.records if "glyph" in r.getMessage()]
@@ -347,9 +365,9 @@ def test_missing_glyphs_would_fail(
     from symderiv.plot import style
 
     monkeypatch.setattr(style, "font_families", lambda lang: [style.LATIN_FONT])
-    fig = plot(sd.taylor("sin(x)", at=0, order=3), lang="ko")
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
+        fig = plot(sd.taylor("sin(x)", at=0, order=3), lang="ko")
         save(fig, io.BytesIO(), "png")
     assert any("Glyph" in str(w.message) for w in caught)  # plain text: 오차 …
     assert any("glyph" in r.getMessage() for r in caplog.records)  # next to mathtext
@@ -359,8 +377,11 @@ def test_missing_glyphs_would_fail(
 
 
 def test_problem_figures_are_vector_pdfs(tmp_path) -> None:
-    for kind, expr, at in [("tangent", "x^2", 2), ("contour", "x^2 - y^2", None),
-                           ("taylor", "sin(x)", 0)]:
+    for kind, expr, at in [
+        ("tangent", "x^2", 2),
+        ("contour", "x^2 - y^2", None),
+        ("taylor", "sin(x)", 0),
+    ]:
         path = save_problem_figure(kind, expr, None, at, tmp_path / f"{kind}.pdf", "ko")
         data = path.read_bytes()
         assert data.startswith(b"%PDF") and b"/Subtype /Image" not in data

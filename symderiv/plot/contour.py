@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 import symderiv as sd
 from symderiv.plot.curves import PERIODIC, sample, x_range, y_limits
-from symderiv.plot.derivation import function_name, one_variable, substitute
+from symderiv.plot.derivation import function_name, substitute
 from symderiv.plot.evaluate import PlotError, compile_expression
 from symderiv.plot.style import (
     CONTOUR_CMAP,
@@ -105,7 +105,9 @@ def marked_points(
             continue
         if box is None:
             continue
-        for values in itertools.product(range(-FAMILY_REACH, FAMILY_REACH + 1), repeat=len(integers)):
+        for values in itertools.product(
+            range(-FAMILY_REACH, FAMILY_REACH + 1), repeat=len(integers)
+        ):
             f = _float_point([c.subs(dict(zip(integers, values, strict=True))) for c in coords])
             if f is not None and all(lo <= v <= hi for v, (lo, hi) in zip(f, box, strict=True)):
                 marked.append(Marked(f, p.kind))
@@ -157,9 +159,18 @@ def _legend_handles(kinds: Sequence[str], lang: str, one_d: bool = False) -> lis
         if kind in kinds:
             marker, col = KIND_STYLE[kind]
             key = "saddle_1d" if one_d and kind == "saddle" else kind
-            handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=9,
-                                  markerfacecolor=col, markeredgecolor="black",
-                                  label=label(key, lang)))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=9,
+                    markerfacecolor=col,
+                    markeredgecolor="black",
+                    label=label(key, lang),
+                )
+            )
     return handles
 
 
@@ -170,8 +181,18 @@ def _mark(ax: Any, marked: list[Marked], lang: str, one_d: bool = False) -> None
             continue
         marker, col = KIND_STYLE[kind]
         xs, ys = np.array(pts).T
-        ax.plot(xs, ys, linestyle="none", marker=marker, markersize=10, markerfacecolor=col,
-                markeredgecolor="black", markeredgewidth=1.2, zorder=8, gid=f"critical-{kind}")
+        ax.plot(
+            xs,
+            ys,
+            linestyle="none",
+            marker=marker,
+            markersize=10,
+            markerfacecolor=col,
+            markeredgecolor="black",
+            markeredgewidth=1.2,
+            zorder=8,
+            gid=f"critical-{kind}",
+        )
 
 
 def _plot_one(land: Landscape, lang: str, xlim: Any, title: str | None) -> Figure:
@@ -179,24 +200,41 @@ def _plot_one(land: Landscape, lang: str, xlim: Any, title: str | None) -> Figur
     f = compile_expression(land.expr, (x,))
     marked, _ = marked_points(land.points, land.vars, None)
     at = [m.coordinates[0] for m in marked]
-    centre, half = (0.5 * (min(at) + max(at)), max(2.0, 0.5 * (max(at) - min(at)) + 1.5)) if (
-        at) else (None, None)
+    centre, half = (
+        (0.5 * (min(at) + max(at)), max(2.0, 0.5 * (max(at) - min(at)) + 1.5))
+        if (at)
+        else (None, None)
+    )
     lo, hi = xlim or x_range(land.expr, f, centre, at, half)
     marked, _ = marked_points(land.points, land.vars, [(lo, hi)])
     curve = sample(f, lo, hi)
     fig = new_figure()
     ax = fig.subplots()
-    ax.plot(curve.x, curve.y, color=colour(0), linewidth=2, label=math(land.expr,
-            function_name(0, x)), gid="f")
+    ax.plot(
+        curve.x,
+        curve.y,
+        color=colour(0),
+        linewidth=2,
+        label=math(land.expr, function_name(0, x)),
+        gid="f",
+    )
     values = [float(f(np.array([m.coordinates[0]]))[0]) for m in marked]
-    _mark(ax, [Marked((m.coordinates[0], v), m.kind) for m, v in zip(marked, values,
-                                                                     strict=True)], lang, True)
+    _mark(
+        ax,
+        [Marked((m.coordinates[0], v), m.kind) for m, v in zip(marked, values, strict=True)],
+        lang,
+        True,
+    )
     ax.set_xlim(lo, hi)
     ax.set_ylim(*y_limits([curve], values))
     style_axes(ax)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=handles + _legend_handles({m.kind for m in marked}, lang, True),
-              loc="best", fontsize=9, framealpha=0.9)
+    ax.legend(
+        handles=handles + _legend_handles({m.kind for m in marked}, lang, True),
+        loc="best",
+        fontsize=9,
+        framealpha=0.9,
+    )
     ax.set_xlabel(f"${sp.latex(x)}$")
     fig.suptitle(title or label("title_critical", lang, f=math(land.expr, function_name(0, x))))
     return finish(fig, lang)
@@ -214,7 +252,6 @@ def _levels(z: np.ndarray) -> np.ndarray:
 
 def _plot_two(land: Landscape, lang: str, xlim: Any, ylim: Any, title: str | None) -> Figure:
     x, y = land.vars
-    f = compile_expression(land.expr, (x, y))
     marked, curves = marked_points(land.points, land.vars, None)
     box = _box(land, marked)
     box = [xlim or box[0], ylim or box[1]]
@@ -226,9 +263,10 @@ def _plot_two(land: Landscape, lang: str, xlim: Any, ylim: Any, title: str | Non
         ts = np.linspace(-100, 100, 4001)
         fx = compile_expression(p.point[x], (t,))(ts)
         fy = compile_expression(p.point[y], (t,))(ts)
-        marker, col = KIND_STYLE[p.kind]
-        ax.plot(fx, fy, color=col, linewidth=3, linestyle="--", zorder=7,
-                gid=f"critical-line-{p.kind}")
+        col = KIND_STYLE[p.kind][1]
+        ax.plot(
+            fx, fy, color=col, linewidth=3, linestyle="--", zorder=7, gid=f"critical-line-{p.kind}"
+        )
     _mark(ax, marked, lang)
     ax.set_xlim(*box[0])
     ax.set_ylim(*box[1])
@@ -240,8 +278,14 @@ def _plot_two(land: Landscape, lang: str, xlim: Any, ylim: Any, title: str | Non
     return finish(fig, lang)
 
 
-def draw_map(ax: Any, fig: Figure, land: Landscape, box: Sequence[tuple[float, float]],
-             lang: str, arrows: bool = True) -> None:
+def draw_map(
+    ax: Any,
+    fig: Figure,
+    land: Landscape,
+    box: Sequence[tuple[float, float]],
+    lang: str,
+    arrows: bool = True,
+) -> None:
     """The filled contour map of f over ``box``, with −∇f arrows (scaled by |∇f| up to its
     90th percentile over the arrows, so every direction stays readable)."""
     x, y = land.vars
@@ -255,8 +299,9 @@ def draw_map(ax: Any, fig: Figure, land: Landscape, box: Sequence[tuple[float, f
     bar = fig.colorbar(filled, ax=ax, shrink=0.9)
     bar.set_label(math(land.expr, "f") if len(math(land.expr)) < 40 else "f")
     if arrows:
-        ax_, ay_ = np.meshgrid(np.linspace(*box[0], ARROWS + 2)[1:-1],
-                               np.linspace(*box[1], ARROWS + 2)[1:-1])
+        ax_, ay_ = np.meshgrid(
+            np.linspace(*box[0], ARROWS + 2)[1:-1], np.linspace(*box[1], ARROWS + 2)[1:-1]
+        )
         u = -compile_expression(land.gradient[0], (x, y))(ax_, ay_)
         v = -compile_expression(land.gradient[1], (x, y))(ax_, ay_)
         norm = np.hypot(u, v)
@@ -267,10 +312,22 @@ def draw_map(ax: Any, fig: Figure, land: Landscape, box: Sequence[tuple[float, f
         with np.errstate(all="ignore"):
             u = np.where(ok, u / norm * length, 0.0)
             v = np.where(ok, v / norm * length, 0.0)
-        ax.quiver(ax_, ay_, u, v, angles="xy", scale_units="xy", scale=1, color=OKABE_ITO[
-            "vermillion"], width=0.004, gid="neg-gradient", label=label("neg_gradient", lang),
-            zorder=6)
-    ax.set_aspect("equal" if abs((box[0][1] - box[0][0]) - (box[1][1] - box[1][0])) < 1e-9
-                  else "auto")
+        ax.quiver(
+            ax_,
+            ay_,
+            u,
+            v,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color=OKABE_ITO["vermillion"],
+            width=0.004,
+            gid="neg-gradient",
+            label=label("neg_gradient", lang),
+            zorder=6,
+        )
+    ax.set_aspect(
+        "equal" if abs((box[0][1] - box[0][0]) - (box[1][1] - box[1][0])) < 1e-9 else "auto"
+    )
     ax.set_xlabel(f"${sp.latex(x)}$")
     ax.set_ylabel(f"${sp.latex(y)}$", rotation=0)

@@ -40,10 +40,7 @@ def _bisect(f: NumericFunction, a, b, fa, fb, towards_larger: bool):
     for _ in range(BISECTIONS):
         m = 0.5 * (a + b)
         fm = f(m)
-        if towards_larger:
-            left = np.abs(fa) >= np.abs(fb)
-        else:
-            left = np.abs(fm - fa) >= np.abs(fb - fm)
+        left = np.abs(fa) >= np.abs(fb) if towards_larger else np.abs(fm - fa) >= np.abs(fb - fm)
         left |= np.isnan(fm)
         b, fb = np.where(left, m, b), np.where(left, fm, fb)
         a, fa = np.where(left, a, m), np.where(left, fa, fm)
@@ -118,7 +115,7 @@ def y_limits(curves: Iterable[Curve], include: Iterable[float] = ()) -> tuple[fl
     if not values.size and not extra:
         return -1.0, 1.0
     lo, hi = (float(values.min()), float(values.max())) if values.size else (extra[0],) * 2
-    if values.size and any(c.breaks for c in curves) or _runs_off(curves):
+    if (values.size and any(c.breaks for c in curves)) or _runs_off(curves):
         lo, hi = (float(q) for q in np.quantile(values, [0.1, 0.9]))
         pad = 0.3
     else:
@@ -148,8 +145,8 @@ def x_range(
     include: Iterable[float] = (),
     half: float | None = None,
 ) -> tuple[float, float]:
-    """A sensible x-range for ``f``: ±2π for trigonometric functions, ±5 otherwise, around
-    ``centre`` (or 0) unless ``half`` is given, widened to ``include``, then narrowed to the real domain."""
+    """A sensible x-range for ``f``: ±2π for trigonometric functions, ±5 otherwise (or
+    ±``half``), around ``centre`` (or 0), widened to ``include``, narrowed to the real domain."""
     include = [float(v) for v in include]
     if half is None:
         half = 2 * np.pi if expr.has(*PERIODIC) else 5.0

@@ -113,7 +113,12 @@ def plot_derivation(
 
 
 def _derivative_panel(
-    bottom: Any, x: sp.Symbol, exprs: list[sp.Expr], curves: list[Curve], a: Any, slope: Any,
+    bottom: Any,
+    x: sp.Symbol,
+    exprs: list[sp.Expr],
+    curves: list[Curve],
+    a: Any,
+    slope: Any,
     lang: str,
 ) -> None:
     for k, curve in enumerate(curves[1:], start=1):
@@ -121,9 +126,7 @@ def _derivative_panel(
         text = f"{name} {math(exprs[k], function_name(k, x))}".strip()
         _curve(bottom, curve, text, colour(k), f"derivative-{k}")
     if slope is not None:
-        bottom.plot(
-            [float(a)], [float(slope)], "o", color=colour(1), zorder=5, gid="slope-point"
-        )
+        bottom.plot([float(a)], [float(slope)], "o", color=colour(1), zorder=5, gid="slope-point")
         bottom.axvline(float(a), color="#999999", linestyle=":", linewidth=0.9)
     bottom.set_ylim(*y_limits(curves[1:], [] if slope is None else [float(slope)]))
 
@@ -148,12 +151,23 @@ def _tangent(
     if show_slope:
         tangent_text += "  $%s$" % tangent_equation(x, a, fa, slope)
     ax.plot(
-        xs, ys, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.6,
-        label=tangent_text, gid="tangent",
+        xs,
+        ys,
+        color=OKABE_ITO["vermillion"],
+        linestyle="--",
+        linewidth=1.6,
+        label=tangent_text,
+        gid="tangent",
     )
     ax.plot(
-        [float(a)], [float(fa)], "o", color=OKABE_ITO["black"], markersize=7, zorder=6,
-        label="(%s, %s)" % (_short(a), _short(fa)), gid="point",
+        [float(a)],
+        [float(fa)],
+        "o",
+        color=OKABE_ITO["black"],
+        markersize=7,
+        zorder=6,
+        label="(%s, %s)" % (_short(a), _short(fa)),
+        gid="point",
     )
     if not show_slope:
         return

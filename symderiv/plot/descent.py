@@ -91,8 +91,16 @@ def plot_descent(
         box = _box(path, xlim, ylim)
         land = Landscape(f_expr, xs, (), ())
         draw_map(left, fig, land, box, lang, arrows=False)
-        left.plot(*path.T, "-o", color=OKABE_ITO["vermillion"], markersize=4, linewidth=1.6,
-                  label=label("path", lang), gid="path", zorder=6)
+        left.plot(
+            *path.T,
+            "-o",
+            color=OKABE_ITO["vermillion"],
+            markersize=4,
+            linewidth=1.6,
+            label=label("path", lang),
+            gid="path",
+            zorder=6,
+        )
         left.set_xlim(*box[0])
         left.set_ylim(*box[1])
     else:
@@ -100,10 +108,27 @@ def plot_descent(
     start, end = path[0], path[-1]
     y0 = [start[1]] if len(xs) == 2 else [float(f(start[:1])[0])]
     y1 = [end[1]] if len(xs) == 2 else [float(f(end[:1])[0])]
-    left.plot([start[0]], y0, "s", color=OKABE_ITO["black"], markersize=9, zorder=8,
-              label=label("start", lang), gid="start")
-    left.plot([end[0]], y1, "*", color=OKABE_ITO["yellow"], markeredgecolor="black",
-              markersize=15, zorder=9, label=label("end", lang), gid="end")
+    left.plot(
+        [start[0]],
+        y0,
+        "s",
+        color=OKABE_ITO["black"],
+        markersize=9,
+        zorder=8,
+        label=label("start", lang),
+        gid="start",
+    )
+    left.plot(
+        [end[0]],
+        y1,
+        "*",
+        color=OKABE_ITO["yellow"],
+        markeredgecolor="black",
+        markersize=15,
+        zorder=9,
+        label=label("end", lang),
+        gid="end",
+    )
     left.legend(loc="best", fontsize=9, framealpha=0.9)
     _loss_panel(right, loss, lang)
     name = math(f_expr, function_name(0, xs[0]) if len(xs) == 1 else "f(%s, %s)" % xs)
@@ -120,21 +145,40 @@ def _box(path: np.ndarray, xlim: Any, ylim: Any) -> list[tuple[float, float]]:
     return [xlim or box[0], ylim or box[1]]
 
 
-def _one_variable(ax: Any, f_expr: sp.Expr, x: sp.Symbol, f: Any, xs: np.ndarray, xlim: Any,
-                  lang: str) -> None:
+def _one_variable(
+    ax: Any, f_expr: sp.Expr, x: sp.Symbol, f: Any, xs: np.ndarray, xlim: Any, lang: str
+) -> None:
     finite = xs[np.isfinite(xs)]
     lo, hi = xlim or (finite.min(), finite.max())
     margin = max(1.0, 0.15 * (hi - lo))
     lo, hi = (lo, hi) if xlim else (lo - margin, hi + margin)
     curve = sample(f, lo, hi)
-    ax.plot(curve.x, curve.y, color=colour(0), linewidth=2, label=math(f_expr, function_name(
-        0, x)), gid="f")
+    ax.plot(
+        curve.x,
+        curve.y,
+        color=colour(0),
+        linewidth=2,
+        label=math(f_expr, function_name(0, x)),
+        gid="f",
+    )
     ys = f(xs)
-    ax.plot(xs, ys, "o", color=OKABE_ITO["vermillion"], markersize=5, zorder=6,
-            label=label("path", lang), gid="path")
+    ax.plot(
+        xs,
+        ys,
+        "o",
+        color=OKABE_ITO["vermillion"],
+        markersize=5,
+        zorder=6,
+        label=label("path", lang),
+        gid="path",
+    )
     for i in range(len(xs) - 1):
-        ax.annotate("", xy=(xs[i + 1], ys[i + 1]), xytext=(xs[i], ys[i]),
-                    arrowprops={"arrowstyle": "->", "color": OKABE_ITO["vermillion"], "lw": 1})
+        ax.annotate(
+            "",
+            xy=(xs[i + 1], ys[i + 1]),
+            xytext=(xs[i], ys[i]),
+            arrowprops={"arrowstyle": "->", "color": OKABE_ITO["vermillion"], "lw": 1},
+        )
     ax.set_xlim(lo, hi)
     ax.set_ylim(*y_limits([curve], list(ys)))
     style_axes(ax)

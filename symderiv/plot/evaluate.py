@@ -234,7 +234,8 @@ class NumericFunction:
 
 
 def compile_expression(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericFunction:
-    """Compile ``expr`` (a SymPy tree or a number; text is refused) into a vectorised function of ``vars``."""
+    """Compile ``expr`` (a SymPy tree or a number; text is refused) into a vectorised
+    function of ``vars``."""
     return NumericFunction(expr, vars)
 
 

@@ -59,8 +59,11 @@ def _dot(lang: str) -> str:
 def _run_dot(source: str, fmt: str, lang: str) -> bytes:
     try:
         done = subprocess.run(
-            [_dot(lang), f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
-            timeout=DOT_TIMEOUT, check=False,
+            [_dot(lang), f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise PlotError(f"dot took longer than {DOT_TIMEOUT} s") from exc
@@ -95,11 +98,15 @@ def layout(bp: Backprop, direction: str = "forward", lang: str = "en"):
             points = tuple(zip(coords[::2], coords[1::2], strict=True))
             rest = parts[4 + 2 * n :]
             has_label = len(rest) >= 5
-            edges.append(LaidEdge(
-                parts[1], parts[2], points,
-                rest[0].replace("\\n", "\n") if has_label else "",
-                (float(rest[1]), float(rest[2])) if has_label else None,
-            ))
+            edges.append(
+                LaidEdge(
+                    parts[1],
+                    parts[2],
+                    points,
+                    rest[0].replace("\\n", "\n") if has_label else "",
+                    (float(rest[1]), float(rest[2])) if has_label else None,
+                )
+            )
     return width, height, nodes, edges
 
 
@@ -123,25 +130,43 @@ def plot_backprop(
             patch = Ellipse((node.x, node.y), node.width, node.height)
         else:
             patch = FancyBboxPatch(
-                (node.x - node.width / 2, node.y - node.height / 2), node.width, node.height,
+                (node.x - node.width / 2, node.y - node.height / 2),
+                node.width,
+                node.height,
                 boxstyle="round,pad=0,rounding_size=0.06",
             )
-        patch.set(facecolor="#e8f1f8" if not output else "#fbe3d2", linewidth=2 if output else 1,
-                  edgecolor=OKABE_ITO["blue"] if not output else OKABE_ITO["vermillion"],
-                  gid=f"node-{node.name}")
+        patch.set(
+            facecolor="#e8f1f8" if not output else "#fbe3d2",
+            linewidth=2 if output else 1,
+            edgecolor=OKABE_ITO["blue"] if not output else OKABE_ITO["vermillion"],
+            gid=f"node-{node.name}",
+        )
         ax.add_patch(patch)
-        ax.text(node.x, node.y, node.label, ha="center", va="center", fontsize=size,
-                linespacing=1.25)
+        ax.text(
+            node.x, node.y, node.label, ha="center", va="center", fontsize=size, linespacing=1.25
+        )
     for edge in edges:
         pts = np.array(edge.points)
         codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(pts) - 1)
-        arrow = FancyArrowPatch(path=MplPath(pts, codes), arrowstyle="-|>", mutation_scale=12,
-                                color="#444444", linewidth=1.1, gid=f"edge-{edge.tail}-{edge.head}")
+        arrow = FancyArrowPatch(
+            path=MplPath(pts, codes),
+            arrowstyle="-|>",
+            mutation_scale=12,
+            color="#444444",
+            linewidth=1.1,
+            gid=f"edge-{edge.tail}-{edge.head}",
+        )
         ax.add_patch(arrow)
         if edge.label_at is not None:
-            ax.text(*edge.label_at, edge.label, ha="center", va="center", fontsize=size * 0.75,
-                    color=OKABE_ITO["vermillion"],
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+            ax.text(
+                *edge.label_at,
+                edge.label,
+                ha="center",
+                va="center",
+                fontsize=size * 0.75,
+                color=OKABE_ITO["vermillion"],
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+            )
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_aspect("equal")

@@ -42,13 +42,17 @@ def problem_figure(
         d = sd.derive(expr, vars if isinstance(vars, str | sp.Symbol) else None, verify=False)
         return plot_derivation(d, at, lang=lang, derivatives=answer, show_slope=answer)
     if kind == "contour":
-        result = (sd.critical_points(expr, vars, verify=False) if answer
-                  else sd.gradient(expr, vars, verify=False))
+        result = (
+            sd.critical_points(expr, vars, verify=False)
+            if answer
+            else sd.gradient(expr, vars, verify=False)
+        )
         return plot_contour(result, lang=lang, critical=answer)
     if kind == "taylor":
         var = vars if isinstance(vars, str | sp.Symbol) else None
-        return plot_taylor(sd.taylor(expr, var, at=0 if at is None else at, order=order,
-                                     verify=False), lang=lang)
+        return plot_taylor(
+            sd.taylor(expr, var, at=0 if at is None else at, order=order, verify=False), lang=lang
+        )
     raise PlotError(f"no problem figure of kind {kind!r}: use one of {', '.join(KINDS)}")
 
 

@@ -3,8 +3,6 @@ error |f − Tₖ| on a log scale (small near a, growing away from it)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
@@ -58,25 +56,51 @@ def plot_taylor(
 
     fig = new_figure(rows=2, cols=1)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-    top.plot(fc.x, fc.y, color=OKABE_ITO["black"], linewidth=2.4, label=math(t.expr, "f(x)"),
-             gid="f", zorder=4)
+    top.plot(
+        fc.x,
+        fc.y,
+        color=OKABE_ITO["black"],
+        linewidth=2.4,
+        label=math(t.expr, "f(x)"),
+        gid="f",
+        zorder=4,
+    )
     fa = float(t.derivatives[0])
     top.plot([float(a)], [fa], "o", color=OKABE_ITO["black"], zorder=6, gid="centre")
     x_grid = fc.x
     f_grid = fc.y
     for i, (orders, poly) in enumerate(polys):
         p = compile_expression(poly, (x,))(x_grid)
-        names = "T_{%d}" % orders[0] if len(orders) == 1 else "T_{%d} = T_{%d}" % (
-            orders[0], orders[-1])
-        text = "$%s(x) = %s$" % (names, sp.latex(poly)) if len(sp.latex(poly)) < 60 else (
-            "$%s$" % names)
+        names = (
+            "T_{%d}" % orders[0]
+            if len(orders) == 1
+            else "T_{%d} = T_{%d}" % (orders[0], orders[-1])
+        )
+        text = (
+            "$%s(x) = %s$" % (names, sp.latex(poly))
+            if len(sp.latex(poly)) < 60
+            else ("$%s$" % names)
+        )
         col = colour(i)
-        top.plot(x_grid, p, color=col, linewidth=1.5, linestyle=(0, (5, 2)), label=text,
-                 gid=f"T{orders[-1]}")
+        top.plot(
+            x_grid,
+            p,
+            color=col,
+            linewidth=1.5,
+            linestyle=(0, (5, 2)),
+            label=text,
+            gid=f"T{orders[-1]}",
+        )
         err = np.abs(f_grid - p)
         err[err < ERROR_FLOOR] = np.nan
-        bottom.plot(x_grid, err, color=col, linewidth=1.5, label="$|f - %s|$" % names.split(
-            " = ")[-1], gid=f"error-T{orders[-1]}")
+        bottom.plot(
+            x_grid,
+            err,
+            color=col,
+            linewidth=1.5,
+            label="$|f - %s|$" % names.split(" = ")[-1],
+            gid=f"error-T{orders[-1]}",
+        )
     top.set_ylim(*y_limits([fc], [fa]))
     top.set_xlim(lo, hi)
     bottom.set_yscale("log")
@@ -88,6 +112,10 @@ def plot_taylor(
         ax.axvline(float(a), color="#999999", linestyle=":", linewidth=0.9)
     top.legend(loc="best", fontsize=8.5, framealpha=0.9)
     bottom.legend(loc="best", fontsize=8.5, framealpha=0.9, ncol=2)
-    fig.suptitle(title or label("title_taylor", lang, f=math(t.expr, "f(x)"),
-                                a="$%s = %s$" % (sp.latex(x), sp.latex(a))))
+    fig.suptitle(
+        title
+        or label(
+            "title_taylor", lang, f=math(t.expr, "f(x)"), a="$%s = %s$" % (sp.latex(x), sp.latex(a))
+        )
+    )
     return finish(fig, lang)
