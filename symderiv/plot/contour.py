@@ -272,7 +272,7 @@ def _plot_two(land: Landscape, lang: str, xlim: Any, ylim: Any, title: str | Non
     ax.set_ylim(*box[1])
     kinds = {m.kind for m in marked} | {p.kind for p, _ in curves}
     handles = [ax.get_legend_handles_labels()[0][0], *_legend_handles(kinds, lang)]
-    ax.legend(handles=handles, loc="upper right", fontsize=9, framealpha=0.9)
+    ax.legend(handles=handles, loc="upper right", fontsize=9, framealpha=0.9).set_zorder(20)
     key = "title_critical" if marked or curves else "title_contour"
     fig.suptitle(title or label(key, lang, f=math(land.expr, "f(%s, %s)" % (x, y))))
     return finish(fig, lang)

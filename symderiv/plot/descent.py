@@ -129,7 +129,7 @@ def plot_descent(
         label=label("end", lang),
         gid="end",
     )
-    left.legend(loc="best", fontsize=9, framealpha=0.9)
+    left.legend(loc="best", fontsize=9, framealpha=0.9).set_zorder(20)
     _loss_panel(right, loss, lang)
     name = math(f_expr, function_name(0, xs[0]) if len(xs) == 1 else "f(%s, %s)" % xs)
     fig.suptitle(title or label("title_descent", lang, f=name))
