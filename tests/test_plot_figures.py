@@ -7,6 +7,7 @@ import io
 import logging
 import shutil
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -398,3 +399,12 @@ def test_question_hides_what_the_key_shows() -> None:
     assert artist(marked, "critical-saddle").get_data() == ([0.0], [0.0])
     with pytest.raises(PlotError, match="tangent, contour, taylor"):
         problem_figure("histogram", "x", None, None)
+
+
+def test_figures_built_in_threads_equal_serial_ones() -> None:
+    # The web server draws from several threads: no pyplot, no shared figure state.
+    results = [sd.derive("x^2 sin(x)"), sd.critical_points("x^2 - y^2")]
+    serial = [svg_of(plot(r, lang="ko")) for r in results]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        threaded = list(pool.map(lambda r: svg_of(plot(r, lang="ko")), results))
+    assert threaded == serial

@@ -11,7 +11,7 @@ import sympy as sp
 from matplotlib.figure import Figure
 
 from symderiv.engine import as_expression
-from symderiv.plot.curves import Curve, sample, x_range, y_limits
+from symderiv.plot.curves import PERIODIC, Curve, sample, x_range, y_limits
 from symderiv.plot.evaluate import PlotError, compile_expression
 from symderiv.plot.style import (
     OKABE_ITO,
@@ -21,6 +21,7 @@ from symderiv.plot.style import (
     math,
     new_figure,
     number_tex,
+    pi_ticks,
     style_axes,
 )
 from symderiv.steps import Derivation
@@ -98,6 +99,8 @@ def plot_derivation(
         _tangent(top, x, a, fa, slope, (lo, hi), lang, show_slope)
     top.set_ylim(*y_limits([curves[0]], top_include))
     top.set_xlim(lo, hi)
+    if xlim is None and exprs[0].has(*PERIODIC):
+        pi_ticks(bottom or top, lo, hi)
     if bottom is not None:
         _derivative_panel(bottom, x, exprs, curves, a, slope, lang)
         if a is not None:

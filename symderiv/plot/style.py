@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import tomllib
 from importlib import resources
+from math import pi as math_pi
 
 import matplotlib.font_manager as font_manager
+import numpy as np
 import sympy as sp
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -118,6 +120,15 @@ def style_axes(ax: object, zero_lines: bool = True) -> None:
         ax.axvline(0, color="#888888", linewidth=0.8, zorder=1)
 
 
+def pi_ticks(ax: object, lo: float, hi: float) -> None:
+    """Ticks at multiples of π/2 (labelled −2π … 2π), as for trigonometric graphs."""
+    halves = 1 if hi - lo <= 8 * math_pi else 2
+    step = halves * math_pi / 2
+    ks = range(int(np.ceil(lo / step)), int(np.floor(hi / step)) + 1)
+    labels = ["$%s$" % latex_str(sp.Rational(k * halves, 2) * sp.pi) for k in ks]
+    ax.set_xticks([k * step for k in ks], labels)
+
+
 @functools.cache
 def _mathtext_ok(text: str) -> bool:
     try:
@@ -127,18 +138,20 @@ def _mathtext_ok(text: str) -> bool:
     return True
 
 
-#: Longer formulas make unreadable titles; they are written in plain text instead.
-MAX_MATH_CHARS = 90
+#: Formulas longer than this (in visible characters) make unreadable titles and legends;
+#: they are written in plain text instead.
+MAX_MATH_CHARS = 60
 
 
 def math(expr: sp.Expr, prefix: str = "") -> str:
-    """``prefix = expr`` as mathtext when matplotlib can typeset it, else as plain text."""
+    """``prefix = expr`` as mathtext when matplotlib can typeset it and it is short, else
+    the formula in plain text (the prefix, mathtext without dollars, stays mathtext)."""
     tex = latex_str(expr)
-    body = f"{prefix} = {tex}" if prefix else tex
-    if len(tex) <= MAX_MATH_CHARS and _mathtext_ok(f"${body}$"):
-        return f"${body}$"
     plain = unicode_str(expr)
-    return f"{prefix} = {plain}" if prefix else plain
+    body = f"{prefix} = {tex}" if prefix else tex
+    if len(plain) <= MAX_MATH_CHARS and _mathtext_ok(f"${body}$"):
+        return f"${body}$"
+    return f"${prefix}$ = {plain}" if prefix else plain
 
 
 def number_tex(value: sp.Expr, digits: int = 4) -> str:
@@ -153,4 +166,4 @@ def number_tex(value: sp.Expr, digits: int = 4) -> str:
     tex = latex_str(value)
     if len(tex) <= 24 and _mathtext_ok(f"${tex}$"):
         return rf"{tex} \approx {decimal}"
-    return decimal
+    return rf"\approx {decimal}"

@@ -7,10 +7,19 @@ import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
 
-from symderiv.plot.curves import sample, x_range, y_limits
+from symderiv.plot.curves import PERIODIC, sample, x_range, y_limits
 from symderiv.plot.derivation import one_variable
 from symderiv.plot.evaluate import PlotError, compile_expression
-from symderiv.plot.style import OKABE_ITO, colour, finish, label, math, new_figure, style_axes
+from symderiv.plot.style import (
+    OKABE_ITO,
+    colour,
+    finish,
+    label,
+    math,
+    new_figure,
+    pi_ticks,
+    style_axes,
+)
 from symderiv.taylor import Taylor
 
 #: Errors below this are round-off; the log axis stops there.
@@ -103,6 +112,8 @@ def plot_taylor(
         )
     top.set_ylim(*y_limits([fc], [fa]))
     top.set_xlim(lo, hi)
+    if xlim is None and t.expr.has(*PERIODIC):
+        pi_ticks(bottom, lo, hi)
     bottom.set_yscale("log")
     bottom.set_ylim(bottom=ERROR_FLOOR * 10)
     bottom.set_ylabel(label("error_axis", lang))
