@@ -159,11 +159,6 @@ def test_taylor_polynomials_and_errors() -> None:
     assert np.nanmax(err[np.abs(ex) < 0.3]) < 1e-6 < np.nanmax(err[np.abs(ex) > 5])
 
 
-def test_taylor_in_several_variables_is_refused() -> None:
-    with pytest.raises(PlotError):
-        plot_taylor(sd.taylor("x y", vars="x, y", at={"x": 0, "y": 0}))
-
-
 # -- contour maps and critical points -------------------------------------------------------
 
 
@@ -408,3 +403,28 @@ def test_figures_built_in_threads_equal_serial_ones() -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         threaded = list(pool.map(lambda r: svg_of(plot(r, lang="ko")), results))
     assert threaded == serial
+
+
+def test_jupyter_shows_the_figure_without_pyplot() -> None:
+    fig = plot(sd.derive("x^2"), at=2)
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG") and png == fig._repr_png_()
+
+
+def test_taylor_in_two_variables_shows_f_and_the_polynomial() -> None:
+    t = sd.taylor("e^x cos(y)", vars="x, y", at={"x": 0, "y": 0}, order=2)
+    fig = plot(t)
+    f_map, t_map = artist(fig, "contour-f"), artist(fig, "contour-T")
+    assert list(f_map.levels) == list(t_map.levels)
+    assert artist(fig, "centre-f").get_data() == ([0.0], [0.0])
+    assert any("T_{2} = " in s for s in texts(fig))
+
+
+def test_error_table_slopes_are_the_orders() -> None:
+    table = sd.taylor("sin(x)", at=0, order=3).error_table(hs=["1/100", "1/10"])
+    fig = plot(table)
+    for k, slope in [(0, 1), (1, 3), (3, 5)]:
+        hs, errs = artist(fig, f"error-T{k}").get_data()
+        assert np.diff(np.log10(errs))[0] / np.diff(np.log10(hs))[0] == pytest.approx(slope, 0.01)
+    hs, guide = artist(fig, "reference").get_data()
+    assert np.diff(np.log10(guide))[0] / np.diff(np.log10(hs))[0] == pytest.approx(4)

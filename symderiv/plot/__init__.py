@@ -16,7 +16,7 @@ from symderiv.plot.dispatch import plot, save
 from symderiv.plot.evaluate import PlotError, compile_expression, evaluate
 from symderiv.plot.graph import plot_backprop, save_graph
 from symderiv.plot.problems import problem_figure, save_problem_figure
-from symderiv.plot.taylor import plot_taylor
+from symderiv.plot.taylor import plot_error_table, plot_taylor
 
 __all__ = [
     "PlotError",
@@ -27,6 +27,7 @@ __all__ = [
     "plot_contour",
     "plot_derivation",
     "plot_descent",
+    "plot_error_table",
     "plot_taylor",
     "problem_figure",
     "save",

@@ -285,19 +285,22 @@ def draw_map(
     box: Sequence[tuple[float, float]],
     lang: str,
     arrows: bool = True,
-) -> None:
+    colorbar: bool = True,
+    levels: np.ndarray | None = None,
+) -> np.ndarray:
     """The filled contour map of f over ``box``, with −∇f arrows (scaled by |∇f| up to its
     90th percentile over the arrows, so every direction stays readable)."""
     x, y = land.vars
     f = compile_expression(land.expr, (x, y))
     gx, gy = np.meshgrid(np.linspace(*box[0], GRID), np.linspace(*box[1], GRID))
     z = f(gx, gy)
-    levels = _levels(z)
+    levels = _levels(z) if levels is None else levels
     filled = ax.contourf(gx, gy, z, levels=levels, cmap=CONTOUR_CMAP, extend="both")
     filled.set_gid("contour")
     ax.contour(gx, gy, z, levels=levels, colors="white", linewidths=0.5, alpha=0.6)
-    bar = fig.colorbar(filled, ax=ax, shrink=0.9)
-    bar.set_label(math(land.expr, "f") if len(math(land.expr)) < 40 else "f")
+    if colorbar:
+        bar = fig.colorbar(filled, ax=ax, shrink=0.9)
+        bar.set_label(math(land.expr, "f") if len(math(land.expr)) < 40 else "f")
     if arrows:
         ax_, ay_ = np.meshgrid(
             np.linspace(*box[0], ARROWS + 2)[1:-1], np.linspace(*box[1], ARROWS + 2)[1:-1]
@@ -331,3 +334,4 @@ def draw_map(
     )
     ax.set_xlabel(f"${sp.latex(x)}$")
     ax.set_ylabel(f"${sp.latex(y)}$", rotation=0)
+    return levels

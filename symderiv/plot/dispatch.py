@@ -16,7 +16,7 @@ from symderiv.plot.descent import descent_data, plot_descent
 from symderiv.plot.evaluate import PlotError
 from symderiv.plot.graph import plot_backprop
 from symderiv.plot.style import label
-from symderiv.plot.taylor import plot_taylor
+from symderiv.plot.taylor import plot_error_table, plot_taylor
 
 FORMATS = ("png", "svg", "pdf")
 #: Salt of the ids matplotlib writes into SVG, fixed so equal figures give equal files.
@@ -33,7 +33,9 @@ def plot(result: Any, **kw: Any) -> Figure:
 
     - ``Derivation``: f and f′ (and f″), keywords ``at`` (tangent point), ``xlim``,
       ``params`` (values of held-constant symbols), ``derivatives``, ``show_slope``.
-    - ``Taylor`` (one variable): f and T₀ … Tₙ, errors on a log scale; ``xlim``.
+    - ``Taylor``: f and T₀ … Tₙ, errors on a log scale (``xlim``); in two variables,
+      contour maps of f and Tₙ side by side.
+    - ``ErrorTable``: |f − Tₖ| against h on log–log axes.
     - ``Gradient``, ``Hessian``, ``CriticalPoints``: contour map, −∇f, critical points by kind
       (one variable: the curve); ``critical`` (solve ∇f = 0 for a Gradient/Hessian,
       default True), ``xlim``, ``ylim``, ``params``.
@@ -48,6 +50,8 @@ def plot(result: Any, **kw: Any) -> Figure:
         return plot_derivation(result, **kw)
     if isinstance(result, sd.Taylor):
         return plot_taylor(result, **kw)
+    if isinstance(result, sd.ErrorTable):
+        return plot_error_table(result, **kw)
     if isinstance(result, sd.Gradient | sd.Hessian | sd.CriticalPoints):
         return plot_contour(result, **kw)
     if isinstance(result, sd.Backprop):

@@ -7,6 +7,7 @@ Figures are built as ``matplotlib.figure.Figure`` objects on an Agg canvas, neve
 from __future__ import annotations
 
 import functools
+import io
 import tomllib
 from importlib import resources
 from math import pi as math_pi
@@ -85,10 +86,22 @@ def font_families(lang: str) -> list[str]:
     return [hangul, LATIN_FONT] if hangul else [LATIN_FONT]
 
 
+class PlotFigure(Figure):
+    """A matplotlib Figure that Jupyter shows inline even when pyplot was never imported
+    (IPython then looks for ``_repr_png_``)."""
+
+    def _repr_png_(self) -> bytes:
+        from symderiv.plot.dispatch import save
+
+        out = io.BytesIO()
+        save(self, out, "png")
+        return out.getvalue()
+
+
 def new_figure(rows: int = 1, cols: int = 1, **kwargs: object) -> Figure:
     """A Figure on its own Agg canvas (no pyplot), with constrained layout."""
     kwargs.setdefault("figsize", (7.0, 4.8 if rows == 1 else 7.2))
-    fig = Figure(layout="constrained", **kwargs)
+    fig = PlotFigure(layout="constrained", **kwargs)
     FigureCanvasAgg(fig)
     return fig
 

@@ -7,6 +7,7 @@ import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
 
+from symderiv.plot.contour import Landscape, draw_map
 from symderiv.plot.curves import PERIODIC, sample, x_range, y_limits
 from symderiv.plot.derivation import one_variable
 from symderiv.plot.evaluate import PlotError, compile_expression
@@ -20,7 +21,7 @@ from symderiv.plot.style import (
     pi_ticks,
     style_axes,
 )
-from symderiv.taylor import Taylor
+from symderiv.taylor import ErrorTable, Taylor
 
 #: Errors below this are round-off; the log axis stops there.
 ERROR_FLOOR = 1e-16
@@ -55,7 +56,7 @@ def plot_taylor(
     "centre", and "error-T<k>" on the lower panel.
     """
     if t.multivariate:
-        raise PlotError(label("no_picture", lang, what="a Taylor expansion in several variables"))
+        return _plot_two(t, lang, title)
     x, a = t.var, t.point[0]
     one_variable(t.expr, x, lang)
     f = compile_expression(t.expr, (x,))
@@ -129,4 +130,96 @@ def plot_taylor(
             "title_taylor", lang, f=math(t.expr, "f(x)"), a="$%s = %s$" % (sp.latex(x), sp.latex(a))
         )
     )
+    return finish(fig, lang)
+
+
+def _plot_two(t: Taylor, lang: str, title: str | None) -> Figure:
+    """f and Tₙ of two variables as contour maps side by side, on the same levels."""
+    if len(t.vars) != 2 or t.expr.free_symbols - set(t.vars):
+        raise PlotError(
+            label("no_picture", lang, what="a Taylor expansion in more than two variables")
+        )
+    x, y = t.vars
+    centre = [float(v) for v in t.point]
+    box = [(c - 2.0, c + 2.0) for c in centre]
+    fig = new_figure(1, 2, figsize=(11.0, 5.0))
+    left, right = fig.subplots(1, 2, sharey=True)
+    land_f = Landscape(t.expr, (x, y), (), ())
+    levels = draw_map(left, fig, land_f, box, lang, arrows=False, colorbar=False)
+    land_t = Landscape(t.polynomial, (x, y), (), ())
+    draw_map(right, fig, land_t, box, lang, arrows=False, levels=levels)
+    for ax, gid, expr in ((left, "contour-f", t.expr), (right, "contour-T", t.polynomial)):
+        ax.findobj(lambda a: a.get_gid() == "contour")[0].set_gid(gid)
+        ax.plot(
+            *centre,
+            "o",
+            color=OKABE_ITO["vermillion"],
+            markeredgecolor="black",
+            markersize=9,
+            zorder=8,
+            gid=f"centre-{gid[-1]}",
+        )
+        ax.set_xlim(*box[0])
+        ax.set_ylim(*box[1])
+        ax.set_title(math(expr, "f" if gid == "contour-f" else "T_{%d}" % t.order), fontsize=10)
+    point = "$(%s, %s)$" % tuple(sp.latex(v) for v in t.point)
+    fig.suptitle(
+        title or label("title_taylor", lang, f=math(t.expr, "f(%s, %s)" % (x, y)), a=point)
+    )
+    return finish(fig, lang)
+
+
+def plot_error_table(table: ErrorTable, *, lang: str = "en", title: str | None = None) -> Figure:
+    """|f − Tₖ| against the step h on log–log axes: each order a straight line of slope
+    k + 1 for small h (the dotted guide shows h^(n+1)). Gids: "error-T<k>", "reference"."""
+    t = table.taylor
+    hs = np.array([abs(float(r.h)) for r in table.rows])
+    order = np.argsort(hs)
+    fig = new_figure()
+    ax = fig.subplots()
+    for k in table.orders:
+        errs = np.array(
+            [np.nan if r.errors[k] is None else abs(float(r.errors[k])) for r in table.rows]
+        )
+        errs[errs < ERROR_FLOOR] = np.nan
+        if np.isnan(errs).all():
+            continue
+        ax.plot(
+            hs[order],
+            errs[order],
+            "-o",
+            color=colour(k),
+            markersize=4,
+            label="$|f - T_{%d}|$" % k,
+            gid=f"error-T{k}",
+        )
+    n = t.order
+    last = np.array(
+        [np.nan if r.errors[n] is None else abs(float(r.errors[n])) for r in table.rows]
+    )[order]
+    # Anchor the guide at the smallest h whose error is well above round-off.
+    usable = np.flatnonzero(np.isfinite(last) & (last > 1e3 * ERROR_FLOOR))
+    if usable.size:
+        i = usable[0]
+        guide = 0.1 * last[i] * (hs[order] / hs[order][i]) ** (n + 1)
+        ax.plot(
+            hs[order],
+            guide,
+            ":",
+            color=OKABE_ITO["black"],
+            label="$\\propto h^{%d}$" % (n + 1),
+            gid="reference",
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("$h$")
+    ax.set_ylabel(label("error_axis", lang))
+    style_axes(ax, zero_lines=False)
+    ax.legend(loc="best", fontsize=9)
+    where = (
+        "$%s$" % sp.latex(t.at)
+        if not t.multivariate
+        else "$(%s)$" % ", ".join(sp.latex(v) for v in t.point)
+    )
+    fig.suptitle(title or label("title_taylor", lang, f=math(t.expr, "f"), a=where))
     return finish(fig, lang)
