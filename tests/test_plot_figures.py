@@ -428,3 +428,10 @@ def test_error_table_slopes_are_the_orders() -> None:
         assert np.diff(np.log10(errs))[0] / np.diff(np.log10(hs))[0] == pytest.approx(slope, 0.01)
     hs, guide = artist(fig, "reference").get_data()
     assert np.diff(np.log10(guide))[0] / np.diff(np.log10(hs))[0] == pytest.approx(4)
+
+
+def test_parameters_take_their_values_before_solving() -> None:
+    fig = plot(sd.gradient("x^2 + y^2 + a x"), params={"a": 2})
+    assert artist(fig, "critical-minimum").get_data() == ([-1.0], [0.0])
+    with pytest.raises(PlotError, match="params"):
+        plot(sd.gradient("x^2 + y^2 + a x"))

@@ -33,8 +33,9 @@ from symderiv.plot.style import (
 #: Grid of the contour map (per side) and of the arrows.
 GRID = 161
 ARROWS = 15
-#: Seconds SymPy may spend finding critical points for a Gradient or Hessian picture.
-CRITICAL_BUDGET = 5.0
+#: Seconds SymPy may spend finding critical points for a Gradient or Hessian picture
+#: (no numeric search: a picture should not wait; CriticalPoints results have their own).
+CRITICAL_BUDGET = 3.0
 #: Integer family members tried on each side of 0 (sin x + cos y repeats every 2π).
 FAMILY_REACH = 8
 
@@ -59,20 +60,28 @@ class Landscape:
 
 
 def landscape(result: Any, critical: bool = True, params: Mapping[Any, Any] | None = None):
-    """The Landscape of a Gradient, Hessian or CriticalPoints result."""
+    """The Landscape of a Gradient, Hessian or CriticalPoints result. The critical points
+    of a Gradient or Hessian (or of any result given ``params``) are solved for here,
+    symbolically within :data:`CRITICAL_BUDGET` seconds (none are marked if that fails)."""
     if isinstance(result, sd.CriticalPoints):
         grad, points = result.gradient, tuple(result.points)
     elif isinstance(result, sd.Hessian | sd.Gradient):
         grad = result.gradient if isinstance(result, sd.Hessian) else result
         points = ()
-        if critical and not grad.expr.free_symbols - set(grad.vars):
-            cps = sd.critical_points(grad.expr, grad.vars, time_budget=CRITICAL_BUDGET)
-            points = tuple(cps.points)
     else:
         raise PlotError(f"no contour picture for {type(result).__name__}")
+    given = {str(k) for k in params or {}}
+    kept = [i for i, v in enumerate(grad.vars) if v.name not in given]
     expr = substitute(grad.expr, params)
-    components = tuple(substitute(c, params) for c in grad.components)
-    return Landscape(expr, tuple(grad.vars), components, points)
+    components = tuple(substitute(grad.components[i], params) for i in kept)
+    vars = tuple(grad.vars[i] for i in kept)
+    solve = critical and (params or not isinstance(result, sd.CriticalPoints))
+    if solve and not expr.free_symbols - set(vars):
+        cps = sd.critical_points(
+            expr, vars, time_budget=CRITICAL_BUDGET, numeric=False, verify=False
+        )
+        points = tuple(cps.points)
+    return Landscape(expr, vars, components, points)
 
 
 def _float_point(values: Sequence[sp.Expr]) -> tuple[float, ...] | None:
