@@ -396,6 +396,7 @@ def test_question_hides_what_the_key_shows() -> None:
         problem_figure("histogram", "x", None, None)
 
 
+@pytest.mark.slow
 def test_figures_built_in_threads_equal_serial_ones() -> None:
     # The web server draws from several threads: no pyplot, no shared figure state.
     results = [sd.derive("x^2 sin(x)"), sd.critical_points("x^2 - y^2")]
@@ -435,3 +436,13 @@ def test_parameters_take_their_values_before_solving() -> None:
     assert artist(fig, "critical-minimum").get_data() == ([-1.0], [0.0])
     with pytest.raises(PlotError, match="params"):
         plot(sd.gradient("x^2 + y^2 + a x"))
+
+
+@pytest.mark.parametrize("text", ["Abs(x)", "relu(x)"])
+def test_no_tangent_at_a_corner(text: str) -> None:
+    # SymPy says sign(0) = 0 and H(0) = 1/2; a textbook draws no tangent at a corner.
+    with pytest.raises(PlotError, match="not differentiable at x = 0"):
+        plot(sd.derive(text), at=0)
+    with pytest.raises(PlotError, match="미분 가능하지 않습니다"):
+        plot(sd.derive(text), at=0, lang="ko")
+    assert artist(plot(sd.derive(text), at=1), "tangent")

@@ -93,6 +93,7 @@ def plot_derivation(
         slope = sp.simplify(exprs[1].subs(x, a))
         if not (fa.is_real and slope.is_real):
             raise PlotError(f"f or f' has no real value at {x} = {a}")
+        _check_differentiable(fns[0], x, a, lang)
     top_include = [] if fa is None else [float(fa)]
     _curve(top, curves[0], math(exprs[0], function_name(0, x)), colour(0), "f")
     if a is not None:
@@ -113,6 +114,18 @@ def plot_derivation(
     name = math(d.expr, function_name(0, x))
     fig.suptitle(title or (label(key, lang, f=name) if derivatives else name))
     return finish(fig, lang)
+
+
+def _check_differentiable(f: Any, x: sp.Symbol, a: sp.Expr, lang: str) -> None:
+    """Refuse a tangent where the one-sided slopes differ (|x| or ReLU at 0), however
+    SymPy values f′ there (sign(0) = 0, H(0) = 1/2)."""
+    at = float(a)
+    h = 1e-6 * (1 + abs(at))
+    left_f, fa, right_f = f(np.array([at - h, at, at + h]))
+    left, right = (fa - left_f) / h, (right_f - fa) / h
+    corner = abs(left - right) > 1e-3 * (1 + abs(left) + abs(right))
+    if np.isfinite(left) and np.isfinite(right) and corner:
+        raise PlotError(label("not_differentiable", lang, x=x, a=a, left=left, right=right))
 
 
 def _derivative_panel(
