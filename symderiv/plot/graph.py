@@ -72,14 +72,31 @@ def _run_dot(source: str, fmt: str, lang: str) -> bytes:
     return done.stdout
 
 
-def _source(bp: Backprop, direction: str) -> str:
+def _source(bp: Backprop, direction: str, vertical: bool = False) -> str:
     # Lay out with the font we draw with, so the labels fit their boxes.
-    return re.sub(r'fontname="[^"]*"', f'fontname="{LATIN_FONT}"', bp.to_dot(direction))
+    text = re.sub(r'fontname="[^"]*"', f'fontname="{LATIN_FONT}"', bp.to_dot(direction))
+    if vertical:
+        text = re.sub(
+            r'rankdir="(LR|RL)"',
+            lambda m: 'rankdir="%s"' % ("TB" if m.group(1) == "LR" else "BT"),
+            text,
+        )
+    return text
 
 
 def layout(bp: Backprop, direction: str = "forward", lang: str = "en"):
-    """Graphviz's layout of ``bp``'s graph: (width, height, nodes, edges) in inches."""
-    text = _run_dot(_source(bp, direction), "plain", lang).decode("utf-8")
+    """Graphviz's layout of ``bp``'s graph: (width, height, nodes, edges) in inches. A long
+    chain that would not fit the page across is laid out top to bottom instead."""
+    laid = _layout(_source(bp, direction), lang)
+    if laid[0] > MAX_WIDTH and laid[0] > 3 * laid[1]:
+        vertical = _layout(_source(bp, direction, vertical=True), lang)
+        if vertical[0] < laid[0]:
+            return vertical
+    return laid
+
+
+def _layout(source: str, lang: str):
+    text = _run_dot(source, "plain", lang).decode("utf-8")
     nodes: list[LaidNode] = []
     edges: list[LaidEdge] = []
     width = height = 0.0
