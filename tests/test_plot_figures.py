@@ -21,6 +21,7 @@ import symderiv as sd
 from symderiv.plot import (
     PlotError,
     compile_expression,
+    lettered_points,
     plot,
     plot_backprop,
     plot_contour,
@@ -332,6 +333,12 @@ def test_pdf_is_identical_for_the_same_input(tmp_path) -> None:
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
+def backprop_in_korean() -> Figure:
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz dot")
+    return plot(sd.backprop("sigmoid(w x + b)"), lang="ko")
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -339,6 +346,8 @@ def test_pdf_is_identical_for_the_same_input(tmp_path) -> None:
         lambda: plot(sd.taylor("sin(x)", at=0, order=3), lang="ko"),
         lambda: plot(sd.critical_points("x^3 - 3x + y^2"), lang="ko"),
         lambda: plot(sd.critical_points("x^3 - 3x"), lang="ko"),
+        lambda: problem_figure("contour", "x^3 - 3x + y^2", None, None, lang="ko"),
+        lambda: backprop_in_korean(),
         lambda: plot_descent("x^2 + y^2", lesson_path((4.0, 3.0), 0.1, 5), lang="ko"),
     ],
 )
@@ -388,10 +397,19 @@ def test_question_hides_what_the_key_shows() -> None:
     key = problem_figure("tangent", "x^2", "x", 2, answer=True)
     assert not any("slope" in t for t in texts(question)) and len(question.axes) == 1
     assert any("f'(2) = 4$" in t for t in texts(key))
-    bare = problem_figure("contour", "x^2 - y^2", None, None)
+    bare = problem_figure("contour", "x^3 - 3x + y^2", None, None)
     assert not [a for a in bare.findobj() if str(a.get_gid()).startswith("critical-")]
-    marked = problem_figure("contour", "x^2 - y^2", None, None, answer=True)
-    assert artist(marked, "critical-saddle").get_data() == ([0.0], [0.0])
+    # "Which point is the saddle?": the same letters on the question and on the key.
+    assert artist(bare, "candidate-A").get_data() == ([-1.0], [0.0])
+    assert artist(bare, "candidate-B").get_data() == ([1.0], [0.0])
+    marked = problem_figure("contour", "x^3 - 3x + y^2", None, None, answer=True)
+    assert artist(marked, "critical-saddle").get_data() == ([-1.0], [0.0])
+    assert artist(marked, "letter-A").xy == (-1.0, 0.0)
+    points = lettered_points(sd.critical_points("x^3 - 3x + y^2"))
+    assert [(p.letter, p.coordinates, p.kind) for p in points] == [
+        ("A", (-1.0, 0.0), "saddle"),
+        ("B", (1.0, 0.0), "minimum"),
+    ]
     with pytest.raises(PlotError, match="tangent, contour, taylor"):
         problem_figure("histogram", "x", None, None)
 

@@ -15,13 +15,20 @@ from symderiv.plot.descent import plot_descent
 from symderiv.plot.dispatch import plot, save
 from symderiv.plot.evaluate import PlotError, compile_expression, evaluate
 from symderiv.plot.graph import plot_backprop, save_graph
-from symderiv.plot.problems import problem_figure, save_problem_figure
+from symderiv.plot.problems import (
+    LetteredPoint,
+    lettered_points,
+    problem_figure,
+    save_problem_figure,
+)
 from symderiv.plot.taylor import plot_error_table, plot_taylor
 
 __all__ = [
+    "LetteredPoint",
     "PlotError",
     "compile_expression",
     "evaluate",
+    "lettered_points",
     "plot",
     "plot_backprop",
     "plot_contour",
