@@ -75,3 +75,14 @@ def test_import_symderiv_loads_only_what_a_derivation_needs() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_every_package_ships_in_the_wheel() -> None:
+    """pyproject.toml lists packages by hand (rules/ maps to symderiv.rules): a package
+    missing there would work from a checkout and be absent from an installed copy."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, f"not in pyproject.toml's packages: {sorted(found - listed)}"

@@ -1,0 +1,117 @@
+"""Figures for worksheet problems (issue 12 item 3): one vector PDF per figure.
+
+``kind`` is "tangent" (f and its tangent at a: the question hides the slope, the key
+writes it), "contour" (the contour map with −∇f and the critical points lettered A, B, …:
+the question leaves their kinds for the student, "which point is the saddle?", the key
+marks them) or "taylor" (f with its Taylor polynomials at a).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+from matplotlib.figure import Figure
+
+import symderiv as sd
+from symderiv.plot.contour import marked_points, plot_contour
+from symderiv.plot.derivation import plot_derivation
+from symderiv.plot.dispatch import save
+from symderiv.plot.evaluate import PlotError
+from symderiv.plot.taylor import plot_taylor
+
+KINDS = ("tangent", "contour", "taylor")
+LETTERS = "ABCDEFGH"
+
+
+@dataclass(frozen=True)
+class LetteredPoint:
+    """A critical point named by a letter on a figure ("which point is the saddle?")."""
+
+    letter: str
+    coordinates: tuple[float, ...]
+    kind: str
+
+
+def lettered_points(cps: sd.CriticalPoints) -> list[LetteredPoint]:
+    """The finite critical points of two variables, lettered A, B, … left to right then
+    bottom to top: the same letters on the question, the key and in the answer."""
+    marked, _ = marked_points([p for p in cps.points if not p.family], cps.vars, None)
+    ordered = sorted(marked, key=lambda m: m.coordinates)[: len(LETTERS)]
+    return [LetteredPoint(c, m.coordinates, m.kind) for c, m in zip(LETTERS, ordered, strict=False)]
+
+
+def _letter(ax: Any, points: list[LetteredPoint], answer: bool) -> None:
+    """Write each point's letter beside it (and, on the question, a neutral dot)."""
+    for p in points:
+        if not answer:
+            ax.plot(
+                *p.coordinates,
+                "o",
+                color="white",
+                markeredgecolor="black",
+                markersize=8,
+                zorder=8,
+                gid=f"candidate-{p.letter}",
+            )
+        ax.annotate(
+            p.letter,
+            p.coordinates,
+            xytext=(7, 7),
+            textcoords="offset points",
+            fontsize=13,
+            fontweight="bold",
+            zorder=9,
+            gid=f"letter-{p.letter}",
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.85},
+        )
+
+
+def problem_figure(
+    kind: str,
+    expr: str | sp.Expr,
+    vars: str | Sequence[str | sp.Symbol] | None = None,
+    at: Any = None,
+    *,
+    lang: str = "en",
+    answer: bool = False,
+    order: int = 3,
+) -> Figure:
+    """The figure of a problem (``answer=False``) or of its worked answer (``answer=True``).
+    ``expr`` text is read with ``sd.parse``."""
+    if kind == "tangent":
+        if at is None:
+            raise PlotError("a tangent figure needs the point: at=a")
+        d = sd.derive(expr, vars if isinstance(vars, str | sp.Symbol) else None, verify=False)
+        return plot_derivation(d, at, lang=lang, derivatives=answer, show_slope=answer)
+    if kind == "contour":
+        cps = sd.critical_points(expr, vars, verify=False)
+        fig = plot_contour(cps if answer else cps.gradient, lang=lang, critical=answer)
+        _letter(fig.axes[0], lettered_points(cps), answer)
+        return fig
+    if kind == "taylor":
+        var = vars if isinstance(vars, str | sp.Symbol) else None
+        return plot_taylor(
+            sd.taylor(expr, var, at=0 if at is None else at, order=order, verify=False), lang=lang
+        )
+    raise PlotError(f"no problem figure of kind {kind!r}: use one of {', '.join(KINDS)}")
+
+
+def save_problem_figure(
+    kind: str,
+    expr: str | sp.Expr,
+    vars: str | Sequence[str | sp.Symbol] | None,
+    at: Any,
+    path: str | Path,
+    lang: str = "en",
+    *,
+    answer: bool = False,
+    order: int = 3,
+) -> Path:
+    """Write the problem's figure to ``path`` (a .pdf gives vector graphics for LaTeX)."""
+    fig = problem_figure(kind, expr, vars, at, lang=lang, answer=answer, order=order)
+    save(fig, path)
+    return Path(path)
