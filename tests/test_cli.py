@@ -196,3 +196,28 @@ def test_16_17_the_time_limit_is_said_in_korean(capsys):
         assert err.strip() == "오류: 0.2초가 지나 계산을 멈췄습니다 (--timeout)"
     else:  # finished within 0.2 s on a fast machine: nothing to say
         assert code in (EXIT_OK, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("argv", "suffix", "magic"),
+    [
+        (["diff", "x^2 sin(x)", "--at", "2"], "png", b"\x89PNG"),
+        (["grad", "x^2 - y^2"], "svg", b"<?xml"),
+        (["critical", "x^4 - 3x^2 + y^2", "--lang", "ko"], "png", b"\x89PNG"),
+        (["taylor", "sin(x)", "--order", "5"], "pdf", b"%PDF"),
+        (["descend", "x^2 + y^2", "--from", "x=4,y=3", "--steps", "5"], "png", b"\x89PNG"),
+    ],
+)
+def test_12_plot_option_draws_the_picture(argv, suffix, magic, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / f"figure.{suffix}"
+    code, out, err = run([*argv, "--plot", str(target)], capsys)
+    assert code == EXIT_OK, err
+    assert out and target.read_bytes().startswith(magic)
+
+
+def test_12_plot_option_refuses_an_unknown_format(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    code, _, err = run(["diff", "x^2", "--plot", str(tmp_path / "f.gif")], capsys)
+    assert code == EXIT_BAD_INPUT and ".png, .svg or .pdf" in err

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from symderiv.backprop import backprop
-from symderiv.cli.common import exit_code_for, read_expression
+from symderiv.cli.common import add_plot_option, exit_code_for, read_expression, save_plot
 from symderiv.cli.inputs import check_variables, parse_pairs, split_names
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
@@ -63,6 +63,7 @@ def cmd_backprop(args: argparse.Namespace) -> int:
     else:
         output = result.to_text(lang=args.lang)
     print(output)
+    save_plot(result, args, direction=args.direction)
     return exit_code_for(result)
 
 
@@ -99,5 +100,6 @@ def add_commands(commands: Any) -> None:
         help="diagram of the forward or the backward pass (mermaid, dot; default: backward)",
     )
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    add_plot_option(parser)
     parser.add_argument("--no-verify", action="store_true", help="skip the numeric check")
     parser.set_defaults(run=cmd_backprop)

@@ -48,3 +48,25 @@ def add_output_options(
         help=f"output format (default: {formats[0]})",
     )
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+
+
+def add_plot_option(parser: argparse.ArgumentParser) -> None:
+    """``--plot FILE``: also draw the result's picture (PNG, SVG or PDF by the suffix)."""
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also draw the picture into FILE (.png, .svg or .pdf; needs symderiv[plot])",
+    )
+
+
+def save_plot(result: Any, args: argparse.Namespace, **options: Any) -> None:
+    """Draw ``result`` into ``args.plot`` when the command was given ``--plot``."""
+    if not getattr(args, "plot", None):
+        return
+    try:
+        from symderiv.plot import plot, save
+    except ImportError:
+        from symderiv.cli.inputs import CliError
+
+        raise CliError("plot_extra_missing") from None
+    save(plot(result, lang=args.lang, **options), args.plot)

@@ -8,8 +8,16 @@ import json
 from rich.cells import cell_len
 
 import symderiv as sd
-from symderiv.cli.common import EXIT_OK, add_output_options, exit_code_for, read_expression, render
-from symderiv.cli.inputs import check_variables
+from symderiv.cli.common import (
+    EXIT_OK,
+    add_output_options,
+    add_plot_option,
+    exit_code_for,
+    read_expression,
+    render,
+    save_plot,
+)
+from symderiv.cli.inputs import check_variables, number_value
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.i18n import LANGUAGES
 
@@ -26,6 +34,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         verify=not args.no_verify,
     )
     print(render(derivation, args.format, args.lang))
+    at = {} if args.at is None else {"at": number_value("--at", args.wrt or "a", args.at)}
+    save_plot(derivation, args, **at)
     return exit_code_for(derivation)
 
 
@@ -61,7 +71,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     diff.add_argument("--order", type=int, default=1, help="order of the derivative")
     diff.add_argument("--detail", choices=DETAIL_LEVELS, default="normal")
     diff.add_argument("--no-verify", action="store_true", help="skip the numeric check")
+    diff.add_argument("--at", help="with --plot: draw the tangent at this point, e.g. 2")
     add_output_options(diff)
+    add_plot_option(diff)
     diff.set_defaults(run=cmd_diff)
 
     rules = commands.add_parser("rules", help="list the rule book")

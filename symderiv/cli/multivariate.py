@@ -18,9 +18,11 @@ from symderiv.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     add_output_options,
+    add_plot_option,
     exit_code_for,
     read_expression,
     render,
+    save_plot,
 )
 from symderiv.cli.inputs import check_variables, parse_pairs, split_names
 from symderiv.engine import DETAIL_LEVELS
@@ -66,6 +68,7 @@ def _checked(args: argparse.Namespace) -> str:
 
 def cmd_grad(args: argparse.Namespace) -> int:
     g = gradient(_checked(args), args.vars, detail=args.detail, verify=not args.no_verify)
+    save_plot(g, args)
     if args.at is None:
         print(render(g, args.format, args.lang))
         return exit_code_for(g)
@@ -119,6 +122,7 @@ def cmd_jacobian(args: argparse.Namespace) -> int:
 
 def cmd_hessian(args: argparse.Namespace) -> int:
     h = hessian(_checked(args), args.vars, detail=args.detail, verify=not args.no_verify)
+    save_plot(h, args)
     if args.at is None:
         print(render(h, args.format, args.lang))
         return exit_code_for(h)
@@ -150,6 +154,7 @@ def cmd_critical(args: argparse.Namespace) -> int:
         verify=not args.no_verify,
     )
     print(render(points, args.format, args.lang))
+    save_plot(points, args)
     return exit_code_for(points)
 
 
@@ -183,6 +188,7 @@ def add_commands(commands: Any) -> None:
     grad.add_argument("expr", help='the function, e.g. "x^2 + 3 x y + y^2"; - reads stdin')
     grad.add_argument("--at", help="evaluate at a point, e.g. x=1,y=2 (exact)")
     _common(grad)
+    add_plot_option(grad)
     grad.set_defaults(run=cmd_grad)
 
     jac = commands.add_parser("jacobian", help="Jacobian matrix of several functions")
@@ -198,6 +204,7 @@ def add_commands(commands: Any) -> None:
         "--no-higher-order", action="store_true", help="stop at the second-derivative test"
     )
     _common(hes)
+    add_plot_option(hes)
     hes.set_defaults(run=cmd_hessian)
 
     crit = commands.add_parser("critical", help="critical points, solved and classified")
@@ -212,6 +219,7 @@ def add_commands(commands: Any) -> None:
         "--no-numeric", action="store_true", help="no numeric search when the solver fails"
     )
     _common(crit)
+    add_plot_option(crit)
     crit.set_defaults(run=cmd_critical)
 
     imp = commands.add_parser("implicit", help="dy/dx by implicit differentiation")

@@ -9,9 +9,11 @@ from symderiv.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     add_output_options,
+    add_plot_option,
     exit_code_for,
     read_expression,
     render,
+    save_plot,
 )
 from symderiv.optim import compare_descent, descend, fit, gradcheck, numeric_derivative
 from symderiv.optim.common import parse_point
@@ -51,6 +53,7 @@ def cmd_descend(args: argparse.Namespace) -> int:
     else:
         result = descend(expr, args.start, args.lr, method=args.method, vars=args.wrt, **options)
     print(render(result, args.format, args.lang))
+    save_plot(result, args)
     return exit_code_for(result)
 
 
@@ -117,6 +120,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="compare runs side by side: methods, learning rates or METHOD@LR (gd@0.05)",
     )
     add_output_options(run)
+    add_plot_option(run)
     run.set_defaults(run=cmd_descend)
 
     train = commands.add_parser("fit", help="train a model by gradient descent, epoch by epoch")

@@ -15,7 +15,13 @@ import argparse
 import json
 from typing import Any
 
-from symderiv.cli.common import exit_code_for, read_expression, render
+from symderiv.cli.common import (
+    add_plot_option,
+    exit_code_for,
+    read_expression,
+    render,
+    save_plot,
+)
 from symderiv.cli.inputs import check_variables, number_value, parse_pairs, split_names
 from symderiv.errors import DerivationError
 from symderiv.i18n import LANGUAGES
@@ -71,6 +77,7 @@ def cmd_taylor(args: argparse.Namespace) -> int:
         if table is not None:
             print()
             print(render(table, args.format, args.lang))
+    save_plot(result, args)
     return exit_code_for(result)
 
 
@@ -95,5 +102,6 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("--detail", choices=("brief", "normal", "full"), default="normal")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    add_plot_option(parser)
     parser.add_argument("--no-verify", action="store_true", help="skip the numeric checks")
     parser.set_defaults(run=cmd_taylor)

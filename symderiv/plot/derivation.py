@@ -187,7 +187,9 @@ def _tangent(
     )
     if not show_slope:
         return
-    slope_text = "%s  $f'(%s) = %s$" % (label("slope", lang), sp.latex(a), number_tex(slope))
+    value = number_tex(slope)  # "4", "\\sqrt{2} \\approx 1.414" or "\\approx 1.973"
+    relation = "" if value.startswith(r"\approx") else "= "
+    slope_text = "%s  $f'(%s) %s%s$" % (label("slope", lang), sp.latex(a), relation, value)
     ax.annotate(
         slope_text,
         xy=(float(a), float(fa)),
