@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from rich.console import Console
 
 import symderiv as sd
-from symderiv.cli import backprop, derive, grading, multivariate, taylor, worksheet
+from symderiv.cli import backprop, derive, grading, multivariate, serve, taylor, worksheet
 from symderiv.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_TIMEOUT
 
 # Each command family registers its subcommands, in the order `symderiv --help` lists them.
-COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, grading, worksheet)
+COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, grading, worksheet, serve)
 
 DEFAULT_TIMEOUT = 60.0
 
