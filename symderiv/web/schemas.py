@@ -10,13 +10,21 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 Lang = Literal["en", "ko"]
 Detail = Literal["brief", "normal", "full"]
 Expr = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\s\\{}$]+$")]
-Value = Annotated[str, StringConstraints(min_length=1, max_length=200)] | int | float
+Value = Annotated[str, StringConstraints(min_length=1, max_length=200)] | StrictInt | StrictFloat
 Names = Annotated[list[Name], Field(min_length=1, max_length=10)]
 Point = Annotated[dict[Name, Value], Field(min_length=1, max_length=10)]
 

@@ -169,10 +169,13 @@ class WorkerPool:
         return _Worker(self.memory_mb)
 
     def warm(self) -> None:
-        """Start every worker ahead of time (each takes a second or two to import SymPy)."""
+        """Start every worker and wait until each has imported symderiv (a second or two)."""
         with self._lock:
             while len(self._idle) < self.size:
                 self._idle.append(self._new_worker())
+            workers = list(self._idle)
+        for worker in workers:
+            worker.wait_ready()
 
     def _checkout(self) -> _Worker:
         with self._lock:
