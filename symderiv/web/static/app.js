@@ -87,9 +87,12 @@
       .join(",\\ ");
   }
 
+  // A variable's name as TeX: x, v1 -> v_{1}, w_12 -> w_{12}, loss -> \mathrm{loss}.
   function texName(name) {
-    const match = /^([A-Za-z]+)_?\{?([0-9A-Za-z]+)\}?$/.exec(name);
-    if (match && name.includes("_")) return match[1] + "_{" + match[2] + "}";
+    const indexed = /^([A-Za-z])_?\{?([0-9A-Za-z]+)\}?$/.exec(name);
+    if (indexed && (name.includes("_") || /^[0-9]+$/.test(indexed[2]))) {
+      return indexed[1] + "_{" + indexed[2] + "}";
+    }
     return /^[A-Za-z]$/.test(name) ? name : "\\mathrm{" + name.replace(/[^A-Za-z0-9]/g, "") + "}";
   }
 
@@ -215,8 +218,9 @@
         el("th", { scope: "col" }, math("c_k = f^{(k)}(a)/k!")))));
       const body = el("tbody");
       tay.derivative_table.forEach((row) => {
-        body.append(el("tr", {}, el("td", {}, String(row.k)), el("td", {}, math(row.derivative.latex)),
-          el("td", {}, math(row.value.latex)), el("td", {}, math(row.coefficient.latex))));
+        const cell = (value) => el("td", {}, value ? math(value.latex) : "—");
+        body.append(el("tr", {}, el("td", {}, String(row.k)), cell(row.derivative), cell(row.value),
+          cell(row.coefficient)));
       });
       table.append(body);
       box.append(el("div", { class: "scroll" }, table));
