@@ -12,10 +12,10 @@ import sympy as sp
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from symderiv.web import Settings, create_app  # noqa: E402
-from symderiv.web.settings import is_loopback  # noqa: E402
+from symderiv.web import Settings, create_app
+from symderiv.web.settings import is_loopback
 
 x, y = sp.symbols("x y")
 

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from symderiv.web import Settings, create_app  # noqa: E402
+from symderiv.web import Settings, create_app
 
 #: Seconds a refusal may take at most (a round trip to a worker costs milliseconds).
 FAST = 3.0
@@ -55,29 +55,70 @@ HOSTILE_JSON = [
     ("point is true/false", "gradient", {"expr": "x y", "at": {"x": True, "y": 1}}, 400, "at.x"),
     ("point is a list", "hessian", {"expr": "x y", "at": [0, 0]}, 400, "at"),
     ("taylor order 10000", "taylor", {"expr": "sin(x)", "order": 10000}, 400, "order"),
-    ("taylor centre is code", "taylor", {"expr": "sin(x)", "at": "__import__('os')"}, 400, "column"),
+    (
+        "taylor centre is code",
+        "taylor",
+        {"expr": "sin(x)", "at": "__import__('os')"},
+        400,
+        "column",
+    ),
     ("jacobian of 1000 functions", "jacobian", {"exprs": ["x"] * 1000}, 400, "exprs"),
-    ("100 definitions", "backprop", {"expr": "a", "defs": {f"a{i}": "x" for i in range(100)}},
-     400, "defs"),
+    (
+        "100 definitions",
+        "backprop",
+        {"expr": "a", "defs": {f"a{i}": "x" for i in range(100)}},
+        400,
+        "defs",
+    ),
     ("implicit without equation", "implicit", {"equation": "x^2 +"}, 400, "="),
     ("language unknown", "derive", {"expr": "x", "lang": "fr"}, 400, "lang"),
-    ("grade: answer over 4000 chars", "grade", {"problem": GRADE, "answer": "x" * 5000}, 400,
-     "answer"),
-    ("grade: problem is code", "grade",
-     {"problem": {"kind": "derivative", "function": "__import__('os')"}, "answer": "1"}, 400,
-     "column"),
-    ("grade: problem kind unknown", "grade", {"problem": {"kind": "eval"}, "answer": "x"}, 400,
-     "eval"),
-    ("grade: problem nested deeply", "grade",
-     {"problem": {"kind": "derivative", "function": {"a": {"b": {"c": {"d": "x"}}}}},
-      "answer": "x"}, 400, "expected text"),
-    ("grade: problem with 50 keys", "grade",
-     {"problem": {f"k{i}": i for i in range(50)}, "answer": "x"}, 400, "problem"),
+    (
+        "grade: answer over 4000 chars",
+        "grade",
+        {"problem": GRADE, "answer": "x" * 5000},
+        400,
+        "answer",
+    ),
+    (
+        "grade: problem is code",
+        "grade",
+        {"problem": {"kind": "derivative", "function": "__import__('os')"}, "answer": "1"},
+        400,
+        "column",
+    ),
+    (
+        "grade: problem kind unknown",
+        "grade",
+        {"problem": {"kind": "eval"}, "answer": "x"},
+        400,
+        "eval",
+    ),
+    (
+        "grade: problem nested deeply",
+        "grade",
+        {
+            "problem": {"kind": "derivative", "function": {"a": {"b": {"c": {"d": "x"}}}}},
+            "answer": "x",
+        },
+        400,
+        "expected text",
+    ),
+    (
+        "grade: problem with 50 keys",
+        "grade",
+        {"problem": {f"k{i}": i for i in range(50)}, "answer": "x"},
+        400,
+        "problem",
+    ),
     ("grade: answer a number", "grade", {"problem": GRADE, "answer": 3}, 400, "answer"),
-    ("grade_steps: 500 lines", "grade_steps", {"problem": GRADE, "lines": ["x"] * 500}, 400,
-     "lines"),
-    ("worksheet: 1000 variants", "worksheet", {"spec": "x = 1", "variants": 1000}, 400,
-     "variants"),
+    (
+        "grade_steps: 500 lines",
+        "grade_steps",
+        {"problem": GRADE, "lines": ["x"] * 500},
+        400,
+        "lines",
+    ),
+    ("worksheet: 1000 variants", "worksheet", {"spec": "x = 1", "variants": 1000}, 400, "variants"),
     ("worksheet: sections not a list", "worksheet", {"spec": {"sections": "x"}}, 400, "section"),
     ("worksheet: spec is a path", "worksheet", {"spec": "../../etc/passwd"}, 400, "TOML"),
 ]

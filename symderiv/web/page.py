@@ -55,8 +55,10 @@ def page_router(settings: Settings) -> APIRouter:
         )
         # "</" cannot end the JSON's script element early: escape the slash.
         data = json.dumps(texts(), ensure_ascii=False).replace("</", "<\\/")
-        html = _environment().get_template("index.html").render(
-            t=texts()[lang], lang=lang, texts_json=data, version=sd.__version__
+        html = (
+            _environment()
+            .get_template("index.html")
+            .render(t=texts()[lang], lang=lang, texts_json=data, version=sd.__version__)
         )
         return HTMLResponse(html)
 

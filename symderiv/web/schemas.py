@@ -141,9 +141,9 @@ class GradeRequest(_Body):
 
 class GradeStepsRequest(_Body):
     problem: Problem
-    lines: Annotated[list[Annotated[str, StringConstraints(max_length=4000)]], Field(
-        min_length=1, max_length=50
-    )] = Field(examples=[[r"2x\sin x + x^2\cos x", r"x^2\cos x"]])
+    lines: Annotated[
+        list[Annotated[str, StringConstraints(max_length=4000)]], Field(min_length=1, max_length=50)
+    ] = Field(examples=[[r"2x\sin x + x^2\cos x", r"x^2\cos x"]])
 
 
 class WorksheetRequest(_Body):

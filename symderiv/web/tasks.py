@@ -138,9 +138,10 @@ def worksheet_task(args: Mapping[str, Any]) -> bytes:
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"the worksheet spec is not valid TOML: {exc}") from exc
     buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(prefix="worksheet-") as tmp, zipfile.ZipFile(
-        buffer, "w", zipfile.ZIP_DEFLATED
-    ) as archive:
+    with (
+        tempfile.TemporaryDirectory(prefix="worksheet-") as tmp,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for variant in range(args["variants"]):
             ws = sd.worksheet(spec, seed=args["seed"], variant=variant, lang=args.get("sheet_lang"))
             letter = ws.letter
