@@ -141,6 +141,7 @@ def test_parse_error_and_column_as_you_type(server, page):
     error = page.locator("#expr-error").inner_text()
     assert "column 8" in error
     assert page.locator("#expr").get_attribute("aria-invalid") == "true"
+    shot(page, "2-preview-error")
     page.locator("#expr").press("End")
     page.locator("#expr").press_sequentially(")", delay=20)
     expect(page.locator("#expr-error")).to_have_text("")

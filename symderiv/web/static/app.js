@@ -480,6 +480,7 @@
     } catch (failure) {
       if (seq !== previewSeq) return;
       const body = failure.body || {};
+      if (target.querySelector(".muted")) target.replaceChildren();
       error.replaceChildren(failure.message);
       if (body.column) {
         const col = body.column - 1;
