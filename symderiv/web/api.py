@@ -188,9 +188,10 @@ def api_router(service: Service) -> APIRouter:
         lang: schemas.Lang = "en",
     ) -> Response:
         """Drawn by `symderiv.plot` when it is installed; 404 otherwise."""
-        if not plot_available():
+        if not plot_available(settings.plotter):
             raise ApiError(404, {"error": message("api_not_found", lang)})
         args: dict[str, Any] = {"kind": kind, "expr": expr, "order": order, "lang": lang}
+        args["plotter"] = settings.plotter
         names = [v.strip() for v in (vars or "").split(",") if v.strip()]
         args.update(var=var or None, vars=names or None, at=at or "0", point=point)
         if kind == "derivative":
@@ -205,7 +206,7 @@ def api_router(service: Service) -> APIRouter:
     async def capabilities() -> dict[str, Any]:
         """Figures available, token needed for grading, the limits."""
         return {
-            "plot": plot_available(),
+            "plot": plot_available(settings.plotter),
             "token_required": settings.token_required,
             "time_limit": settings.time_limit,
             "max_body": settings.max_body,
@@ -240,7 +241,7 @@ async def _grade_line(service: Service, line: str, lang: str, reveal: bool) -> d
         return _verdict_row("invalid", text, item_id)
     args = {"problem": problem, "answer": answer, "lang": lang, "reveal_expected": reveal}
     try:
-        verdict = await service.run("grade", args, lang=lang)
+        verdict = await service.run("grade", args, lang=lang, queue=True)
     except ApiError as exc:
         status = "timeout" if exc.status == 504 else "invalid"
         return _verdict_row(status, exc.body["error"], item_id)

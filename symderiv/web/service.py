@@ -73,9 +73,14 @@ class Service:
         lang: str = "en",
         timeout: float | None = None,
         preview: bool = False,
+        queue: bool = False,
     ) -> Any:
-        """The task's value; ApiError for refused input, overload, time limit or failure."""
-        if self.pending >= self.settings.max_pending:
+        """The task's value; ApiError for refused input, overload, time limit or failure.
+
+        ``queue`` waits for a worker even when ``max_pending`` requests are already waiting
+        (a batch's lines, whose number in flight the batch itself bounds).
+        """
+        if self.pending >= self.settings.max_pending and not queue:
             raise ApiError(503, {"error": message("api_busy", lang)}, {"Retry-After": "1"})
         pool = self.preview_pool if preview else self.pool
         seconds = timeout or self.settings.time_limit

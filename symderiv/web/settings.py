@@ -54,6 +54,9 @@ class Settings:
     worker_memory_mb: int = 3072
     #: Origins allowed by CORS; empty = CORS off.
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    #: The function that draws a result ("module:function"); figures are off when the
+    #: module cannot be imported.
+    plotter: str = "symderiv.plot:plot"
 
     def __post_init__(self) -> None:
         if self.workers < 1:

@@ -164,20 +164,22 @@ _RESULTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 }
 
 
-def plot_available() -> bool:
-    """True when the plotting package (and matplotlib) can be imported."""
+def plot_available(plotter: str) -> bool:
+    """True when the plotting function's module (and matplotlib) can be imported."""
+    module = plotter.partition(":")[0]
     try:
-        return all(importlib.util.find_spec(m) for m in ("symderiv.plot", "matplotlib"))
+        return all(importlib.util.find_spec(m) for m in (module, "matplotlib"))
     except (ImportError, ValueError):
         return False
 
 
 def plot_task(args: Mapping[str, Any]) -> str:
-    """The figure of a result as SVG text, drawn by ``symderiv.plot.plot``."""
-    if not plot_available():
+    """The figure of a result as SVG text, drawn by the server's plotter (``symderiv.plot``)."""
+    plotter = args["plotter"]
+    if not plot_available(plotter):
         raise LookupError("figures are not available on this server")
-    from symderiv.plot import plot  # type: ignore[import-not-found,unused-ignore]
-
+    module, _, name = plotter.partition(":")
+    plot = getattr(importlib.import_module(module), name)
     result = _RESULTS[args["kind"]](args)
     options: dict[str, Any] = {"lang": args["lang"]}
     if args["kind"] == "derivative" and args.get("point") is not None:

@@ -56,12 +56,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server():
+def start(command: list[str]):
+    """Run a server command on a free port; (base URL, process) once it answers."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "symderiv.cli", "serve", "--port", str(port)]
-    command += ["--workers", "2", "--log-level", "warning"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    command = [part.replace("PORT", str(port)) for part in command]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -69,18 +68,42 @@ def server():
         try:
             with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
                 if json.load(r)["ok"]:
-                    break
+                    return base, process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"the server did not start: {process.stderr.read()[-2000:]}")
             time.sleep(0.3)
-    yield base
+
+
+def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``symderiv serve`` itself."""
+    command = [sys.executable, "-m", "symderiv.cli", "serve", "--port", "PORT"]
+    base, process = start([*command, "--workers", "2", "--log-level", "warning"])
+    yield base
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def plot_server():
+    """The same app with the stand-in plotter of tests/test_web_plot.py drawing figures."""
+    code = (
+        "import sys, uvicorn; from symderiv.web import Settings, create_app; "
+        "uvicorn.run(create_app(Settings(workers=1, plotter='test_web_plot:stand_in_plot')), "
+        "host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')"
+    )
+    base, process = start([sys.executable, "-c", code, "PORT"])
+    yield base
+    stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -230,14 +253,31 @@ def test_backprop_tab_shows_the_graph(server, page):
     shot(page, "8-backprop")
 
 
-def test_figure_shown_only_when_plots_exist(server, page):
+def test_figure_slot_hidden_without_plots(server, page):
     caps = json.load(urllib.request.urlopen(server + "/api/capabilities"))
     page.goto(server + "/?f=x%5E2%20sin(x)")
     page.wait_for_selector("#output .badge")
-    if caps["plot"]:
-        page.wait_for_selector("#figure:not([hidden])", timeout=30_000)
-        assert page.evaluate("document.getElementById('figure-img').naturalWidth") > 0
-        shot(page, "9-figure")
+    if caps["plot"]:  # symderiv.plot is installed: the figure appears
+        expect(page.locator("#figure")).to_be_visible(timeout=30_000)
     else:
         page.wait_for_timeout(500)
-        assert page.locator("#figure").is_hidden()
+        expect(page.locator("#figure")).to_be_hidden()
+
+
+def test_figure_shown_when_plots_exist(plot_server, page):
+    page.goto(plot_server + "/?tab=taylor&f=sin(x)&n=3")
+    page.wait_for_selector("#output .badge")
+    expect(page.locator("#figure")).to_be_visible(timeout=30_000)
+    assert page.locator("#figure-img").evaluate("img => img.naturalWidth") > 0
+    assert "kind=taylor" in page.locator("#figure-img").get_attribute("src")
+    shot(page, "9-figure")
+    assert page.errors == []
+
+
+def test_api_docs_render_offline(server, page):
+    page.goto(server + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/derive" in paths and "/api/grade_batch" in paths
+    assert len(paths) >= 14
+    shot(page, "10-docs")
