@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 
 import pytest
@@ -264,7 +265,10 @@ def test_capabilities_health_page_and_docs(client):
     docs = client.get("/docs")
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
-    paths = client.get("/openapi.json").json()["paths"]
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    assert "422" not in json.dumps(paths)  # bad bodies are documented and answered as 400
+    assert "400" in paths["/api/derive"]["post"]["responses"]
     for path in (
         "/api/derive",
         "/api/gradient",
@@ -359,3 +363,37 @@ def test_time_limit_kills_the_worker_and_answers_504():
         assert c.get("/api/health").json()["workers_killed"] == 1
         # the replacement worker answers the next request
         assert c.post("/api/derive", json={"expr": "x^3"}).json()["result"]["sympy"] == "3*x**2"
+
+
+def test_overload_is_503_with_retry_after():
+    import threading
+
+    settings = Settings(workers=1, max_pending=1, time_limit=10)
+    slow = {"expr": "sin(x y z w) exp(x+y+z+w) / (1+x^2+y^2+z^2+w^2)"}
+    with TestClient(create_app(settings)) as c:
+        first = threading.Thread(target=lambda: c.post("/api/hessian", json=slow))
+        first.start()
+        deadline = time.monotonic() + 10
+        while c.get("/api/health").json()["pending"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        r = c.post("/api/derive", json={"expr": "x^2"})
+        first.join()
+        assert r.status_code == 503
+        assert r.headers["retry-after"] == "1"
+        assert "busy" in r.json()["error"]
+        assert c.post("/api/derive", json={"expr": "x^2"}).status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.tex
+def test_worksheet_with_pdfs(client):
+    import shutil
+
+    if not shutil.which("latexmk") or not shutil.which("pdflatex"):
+        pytest.skip("latexmk/pdflatex not installed")
+    spec = {"sections": [{"title": "A", "problems": [{"function": "x^3", "kind": "derivative"}]}]}
+    r = client.post("/api/worksheet", json={"spec": spec, "pdf": True})
+    assert r.status_code == 200, r.text
+    archive = zipfile.ZipFile(io.BytesIO(r.content))
+    assert {"sheet-A.pdf", "key-A.pdf"} <= set(archive.namelist())
+    assert archive.read("key-A.pdf").startswith(b"%PDF")

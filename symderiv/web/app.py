@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -134,6 +135,25 @@ def _install_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": message("api_failed"), "column": None}, status_code=500)
 
 
+def _openapi_without_422(app: FastAPI) -> None:
+    """Document what the API answers: invalid bodies are 400 ``{error, column}``, never 422."""
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            schemas = schema.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """One server: page, API and docs around a pool of killable worker processes."""
     settings = settings or Settings()
@@ -162,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = service
     app.state.settings = settings
     _install_handlers(app)
+    _openapi_without_422(app)
     app.include_router(api_router(service))
     app.include_router(page_router(settings))
     app.mount("/static", StaticFiles(directory=static_directory()), name="static")
