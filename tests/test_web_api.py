@@ -23,7 +23,7 @@ x, y = sp.symbols("x y")
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(Settings(workers=2))) as c:
+    with TestClient(create_app(Settings(workers=1))) as c:
         yield c
 
 
@@ -321,6 +321,7 @@ def test_loopback_rules():
     assert Settings(host="0.0.0.0", token="s3cret-token").token_required
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_token_guards_grading_and_worksheets_off_loopback():
     settings = Settings(host="0.0.0.0", token="s3cret-token", workers=1)
     body = {"problem": {"kind": "derivative", "function": "x^2"}, "answer": "2x"}
@@ -339,6 +340,7 @@ def test_token_guards_grading_and_worksheets_off_loopback():
         assert c.post("/api/derive", json={"expr": "x^2"}).status_code == 200
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_cors_is_off_unless_configured(client):
     headers = {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
     r = client.options("/api/derive", headers=headers)
@@ -352,6 +354,7 @@ def test_cors_is_off_unless_configured(client):
         assert "access-control-allow-origin" not in r.headers
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_time_limit_kills_the_worker_and_answers_504():
     settings = Settings(workers=1, time_limit=0.5)
     slow = {"expr": "sin(x y z w) exp(x+y+z+w) / (1+x^2+y^2+z^2+w^2)"}
@@ -365,10 +368,11 @@ def test_time_limit_kills_the_worker_and_answers_504():
         assert c.post("/api/derive", json={"expr": "x^3"}).json()["result"]["sympy"] == "3*x**2"
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_overload_is_503_with_retry_after():
     import threading
 
-    settings = Settings(workers=1, max_pending=1, time_limit=10)
+    settings = Settings(workers=1, max_pending=1, time_limit=3)
     slow = {"expr": "sin(x y z w) exp(x+y+z+w) / (1+x^2+y^2+z^2+w^2)"}
     with TestClient(create_app(settings)) as c:
         first = threading.Thread(target=lambda: c.post("/api/hessian", json=slow))

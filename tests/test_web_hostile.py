@@ -126,7 +126,7 @@ HOSTILE_JSON = [
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(Settings(workers=2))) as c:
+    with TestClient(create_app(Settings(workers=1))) as c:
         yield c
 
 

@@ -70,6 +70,7 @@ def test_plot_of_bad_input_is_400(client):
     assert r.json()["column"] == 1
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_unknown_plotter_means_no_figures():
     with TestClient(create_app(Settings(workers=1, plotter="no_such_module:plot"))) as c:
         assert c.get("/api/capabilities").json()["plot"] is False

@@ -58,8 +58,9 @@ class Service:
         self.answered = 0
 
     def start(self) -> None:
+        """Start the workers; serving begins once the computing ones are ready."""
+        self.preview_pool.warm(wait=False)
         self.pool.warm()
-        self.preview_pool.warm()
 
     def close(self) -> None:
         self.pool.close()

@@ -166,13 +166,13 @@ class WorkerPool:
         self.started += 1
         return _Worker(self.memory_mb)
 
-    def warm(self) -> None:
-        """Start every worker and wait until each has imported symderiv (a second or two)."""
+    def warm(self, *, wait: bool = True) -> None:
+        """Start every worker; with ``wait``, until each has imported symderiv (1-2 s)."""
         with self._lock:
             while len(self._idle) < self.size:
                 self._idle.append(self._new_worker())
             workers = list(self._idle)
-        for worker in workers:
+        for worker in workers if wait else ():
             worker.wait_ready()
 
     def _checkout(self) -> _Worker:
