@@ -96,14 +96,23 @@
     return /^[A-Za-z]$/.test(name) ? name : "\\mathrm{" + name.replace(/[^A-Za-z0-9]/g, "") + "}";
   }
 
-  function badge(verification) {
-    const ok = verification ? verification.ok : null;
+  // The numeric check's outcome; its details in the page's language where we know them.
+  function badge(verification, orders) {
+    const v = verification || {};
+    const ok = verification ? v.ok : null;
     const kind = ok === true ? "ok" : ok === false ? "fail" : "unknown";
     const label = ok === true ? t("verified") : ok === false ? t("not_verified") : t("unchecked");
     const mark = ok === true ? "✓ " : ok === false ? "✗ " : "? ";
-    const reason = verification && verification.reason ? verification.reason : "";
-    return el("p", { class: "badge " + kind, title: reason, "data-verified": kind }, mark + label,
-      reason ? el("span", { class: "reason" }, " — " + reason) : null);
+    let detail = "";
+    if (orders && typeof orders.empirical === "number") {
+      detail = t("check_order", { o: orders.empirical.toFixed(2), x: orders.expected });
+    } else if (ok !== null && Array.isArray(v.points) && typeof v.max_rel_error === "number") {
+      detail = t("check_points", { n: v.points.length, e: v.max_rel_error.toExponential(1) });
+    } else if (lang === "en" && v.reason) {
+      detail = v.reason;
+    }
+    return el("p", { class: "badge " + kind, title: v.reason || "", "data-verified": kind }, mark + label,
+      detail ? el("span", { class: "reason" }, " — " + detail) : null);
   }
 
   function heading(text, level) {
@@ -231,10 +240,7 @@
       box.append(heading(t("quadratic_model"), 3),
         math("\\nabla f(p) = " + matrixTex(q.gradient.map((c) => [c])) + ",\\quad H(p) = " + matrixTex(q.hessian), true));
     }
-    if (tay.empirical_order !== null && tay.empirical_order !== undefined) {
-      box.append(el("p", {}, t("empirical_order") + ": " + Number(tay.empirical_order).toFixed(2) + " (" + tay.expected_order + ")"));
-    }
-    box.append(badge(tay.verification));
+    box.append(badge(tay.verification, { empirical: tay.empirical_order, expected: tay.expected_order }));
     if (tay.derivation) {
       box.append(el("details", { class: "partial" }, el("summary", {}, t("steps")), derivationSteps(tay.derivation)));
     }
