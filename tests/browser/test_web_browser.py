@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "browser-test-token"
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"Chromium not found at {CHROMIUM} (apt install chromium)", allow_module_level=True)
@@ -95,10 +96,12 @@ def server():
 
 @pytest.fixture(scope="module")
 def plot_server():
-    """The same app with the stand-in plotter of tests/test_web_plot.py drawing figures."""
+    """The same app with the stand-in plotter of tests/test_web_plot.py drawing figures,
+    and a token for grading."""
     code = (
-        "import sys, uvicorn; from symderiv.web import Settings, create_app; "
-        "uvicorn.run(create_app(Settings(workers=1, plotter='test_web_plot:stand_in_plot')), "
+        f"import sys, uvicorn; from symderiv.web import Settings, create_app; TOKEN={TOKEN!r}; "
+        "settings = Settings(workers=1, plotter='test_web_plot:stand_in_plot', token=TOKEN); "
+        "uvicorn.run(create_app(settings), "
         "host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')"
     )
     base, process = start([sys.executable, "-c", code, "PORT"])
@@ -283,3 +286,20 @@ def test_api_docs_render_offline(server, page):
     assert "/api/derive" in paths and "/api/grade_batch" in paths
     assert len(paths) >= 14
     shot(page, "10-docs")
+
+
+def test_grading_with_a_token(plot_server, page):
+    page.goto(plot_server + "/?tab=grade&f=x%5E3")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#token")).to_be_visible()
+    expect(page.locator("#vars")).to_be_hidden()  # a derivative asks for variable and order
+    page.fill("#answer", "3x^2")
+    page.click("#go")
+    expect(page.locator("#status")).to_contain_text("bearer token")
+    page.fill("#token", TOKEN)
+    page.click("#go")
+    expect(page.locator("#output .verdict")).to_have_attribute("data-status", "correct")
+    page.select_option("#kind", "gradient")
+    expect(page.locator("#vars")).to_be_visible()
+    expect(page.locator("#order")).to_be_hidden()
+    shot(page, "11-grade-token")

@@ -451,7 +451,10 @@
       if (body.column) text += " — " + t("error_column") + " " + body.column;
       $("status").textContent = text;
       $("status").className = "status error";
-      if (error.status === 401) $("token-field").hidden = false;
+      if (error.status === 401) {
+        caps.token_required = true;
+        $("token-field").hidden = false;
+      }
     } finally {
       if (seq === runSeq) result.setAttribute("aria-busy", "false");
     }
@@ -507,9 +510,13 @@
       if (on && focus) button.focus();
     });
     $("panel").setAttribute("aria-labelledby", "tab-" + tab);
+    // grading a gradient asks for the variables, grading a derivative for variable and order
+    const gradeHides = $("kind").value === "gradient" ? ["var", "order"] : ["vars"];
     document.querySelectorAll("[data-tabs]").forEach((field) => {
       const shown = field.dataset.tabs.split(" ").includes(tab);
-      field.hidden = !shown || (field.id === "token-field" && !caps.token_required);
+      const input = field.querySelector("input, select");
+      const hiddenHere = tab === "grade" && input && gradeHides.includes(input.id);
+      field.hidden = !shown || hiddenHere || (field.id === "token-field" && !caps.token_required);
     });
     $("go").dataset.i18n = tab === "grade" ? "grade" : "compute";
     $("go").textContent = t($("go").dataset.i18n);
@@ -550,6 +557,7 @@
     });
     $("expr").addEventListener("input", schedulePreview);
     $("tabs").addEventListener("keydown", onTabKey);
+    $("kind").addEventListener("change", () => selectTab(tab, false));
     document.querySelectorAll("[role=tab]").forEach((button) => {
       button.addEventListener("click", () => selectTab(button.dataset.tab, false));
     });
