@@ -176,12 +176,22 @@ class WorkerPool:
             worker.wait_ready()
 
     def _checkout(self) -> _Worker:
+        """An idle live worker (a dead one, e.g. killed from outside, is dropped) or a new one."""
+        dead = []
         with self._lock:
             if self._closed:
                 raise WorkerFailed("the server is shutting down")
-            if self._idle:
-                return self._idle.pop()
-            return self._new_worker()
+            worker = None
+            while self._idle and worker is None:
+                candidate = self._idle.pop()
+                if candidate.process.poll() is None:
+                    worker = candidate
+                else:
+                    dead.append(candidate)
+            worker = worker or self._new_worker()
+        for corpse in dead:
+            corpse.kill()
+        return worker
 
     def _retire(self, worker: _Worker, *, kill: bool) -> None:
         """Kill or stop a worker and start its replacement, so it warms up meanwhile."""
