@@ -247,3 +247,18 @@ def test_server_is_still_up_after_all_of_it(client):
     assert_alive(client)
     health = client.get("/api/health").json()
     assert health["ok"] is True and health["pending"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "english", "korean"),
+    [
+        ({"expr": "x^2", "order": 100}, "order: at most 6", "order: 6 이하여야 합니다"),
+        ({"expr": "x^2", "order": 0}, "order: at least 1", "order: 1 이상이어야 합니다"),
+        ({"order": 1}, "expr: required", "expr: 꼭 있어야 합니다"),
+        ({"expr": "x" * 2001}, "at most 2000 characters", "최대 2000자"),
+        ({"expr": "x", "colour": 1}, "colour: unknown field", "colour: 알 수 없는 항목입니다"),
+    ],
+)
+def test_field_errors_in_the_users_language(client, body, english, korean):
+    assert english in client.post("/api/derive", json=body).json()["error"]
+    assert korean in client.post("/api/derive", json={**body, "lang": "ko"}).json()["error"]

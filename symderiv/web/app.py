@@ -106,12 +106,37 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def _validation_text(exc: RequestValidationError) -> str:
+#: Validation errors we say in the user's language: pydantic type -> (text key, ctx field).
+_VALIDATION_TEXTS = {
+    "missing": ("val_missing", None),
+    "extra_forbidden": ("val_unknown", None),
+    "string_too_long": ("val_too_long", "max_length"),
+    "too_long": ("val_too_many", "max_length"),
+    "less_than_equal": ("val_at_most", "le"),
+    "greater_than_equal": ("val_at_least", "ge"),
+    "literal_error": ("val_one_of", "expected"),
+}
+
+
+def _validation_text(exc: RequestValidationError, lang: str) -> str:
+    """What is wrong with each field (at most five), in English or Korean."""
     parts = []
     for error in exc.errors()[:5]:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", ""))
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        key, ctx_field = _VALIDATION_TEXTS.get(error.get("type", ""), (None, None))
+        if key is None:
+            text = f"{where}: {error.get('msg', 'invalid')}"
+            parts.append(text if lang == "en" else message("val_invalid", lang, field=text))
+            continue
+        limit = (error.get("ctx") or {}).get(ctx_field, "") if ctx_field else ""
+        parts.append(message(key, lang, field=where, limit=limit))
     return "; ".join(parts) or "invalid request"
+
+
+def _body_language(exc: RequestValidationError) -> str:
+    body = getattr(exc, "body", None)
+    lang = body.get("lang") if isinstance(body, dict) else None
+    return lang if lang in ("en", "ko") else "en"
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -121,7 +146,8 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": _validation_text(exc), "column": None}, status_code=400)
+        text = _validation_text(exc, _body_language(exc))
+        return JSONResponse({"error": text, "column": None}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
