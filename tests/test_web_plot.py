@@ -20,8 +20,8 @@ from symderiv.web import Settings, create_app
 STAND_IN = "test_web_plot:stand_in_plot"
 
 
-def stand_in_plot(result, lang="en"):
-    """A curve of the result's input function and a title naming the kind of result."""
+def stand_in_plot(result, lang="en", at=None):
+    """A curve and a title naming the kind of result, the language and the tangent point."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -30,7 +30,7 @@ def stand_in_plot(result, lang="en"):
     figure = Figure(figsize=(4, 3))
     axes = figure.subplots()
     axes.plot([0, 1, 2], [0, 1, 4], label=type(result).__name__)
-    axes.set_title(f"{type(result).__name__} ({lang})")
+    axes.set_title(f"{type(result).__name__} ({lang})" + ("" if at is None else f" at={at}"))
     axes.legend()
     return figure
 
@@ -62,6 +62,13 @@ def test_each_kind_is_drawn_from_its_result(client, params, kind):
     assert "<svg" in r.text
     assert f"{kind} (ko)" in r.text  # matplotlib writes the title as text in a comment
     assert getattr(sd, kind)  # the result class the plotter received is public
+
+
+def test_tangent_point_reaches_the_plotter(client):
+    params = {"kind": "derivative", "expr": "x^2", "point": "pi/2"}
+    r = client.get("/api/plot", params=params)
+    assert r.status_code == 200
+    assert "Derivation (en) at=pi/2" in r.text
 
 
 def test_plot_of_bad_input_is_400(client):

@@ -184,10 +184,14 @@ def plot_task(args: Mapping[str, Any]) -> str:
     options: dict[str, Any] = {"lang": args["lang"]}
     if args["kind"] == "derivative" and args.get("point") is not None:
         options["at"] = sd.parse(args["point"])
-    try:
-        figure = plot(result, **options)
-    except TypeError:  # a drawing without those options
-        figure = plot(result)
+    figure = None
+    for tried in (options, {"lang": args["lang"]}, {}):  # drawings without some options
+        try:
+            figure = plot(result, **tried)
+            break
+        except TypeError:
+            if not tried:
+                raise
     out = io.StringIO()
     figure.savefig(out, format="svg", bbox_inches="tight")
     import matplotlib.pyplot as plt

@@ -279,6 +279,14 @@ def test_figure_shown_when_plots_exist(plot_server, page):
     assert page.errors == []
 
 
+def test_tangent_point_goes_to_the_figure(plot_server, page):
+    page.goto(plot_server + "/?f=x%5E2&p=1")
+    page.wait_for_selector("#output .badge")
+    expect(page.locator("#figure")).to_be_visible(timeout=30_000)
+    assert "point=1" in page.locator("#figure-img").get_attribute("src")
+    assert page.input_value("#tangent") == "1"
+
+
 def test_api_docs_render_offline(server, page):
     page.goto(server + "/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)

@@ -358,11 +358,12 @@
       defs: $("defs").value.trim(),
       kind: $("kind").value,
       answer: $("answer").value.trim(),
+      p: $("tangent").value.trim(),
       lang,
     };
   }
 
-  const FIELDS = { f: "expr", var: "var", order: "order", detail: "detail", vars: "vars", at: "at", a: "centre", n: "degree", wrt: "wrt", defs: "defs", kind: "kind", answer: "answer" };
+  const FIELDS = { f: "expr", var: "var", order: "order", detail: "detail", vars: "vars", at: "at", a: "centre", n: "degree", wrt: "wrt", defs: "defs", kind: "kind", answer: "answer", p: "tangent" };
 
   function permalink() {
     const s = state();
@@ -410,7 +411,7 @@
     const img = $("figure-img");
     figure.hidden = true;
     if (!caps.plot || !FIGURES[s.tab]) return;
-    const params = new URLSearchParams(compact({ kind: s.tab, expr: s.f, lang: s.lang, var: s.var, vars: s.tab === "backprop" ? s.wrt : s.vars, order: s.tab === "taylor" ? s.n : s.order, at: s.tab === "taylor" ? s.a : "" }));
+    const params = new URLSearchParams(compact({ kind: s.tab, expr: s.f, lang: s.lang, var: s.var, vars: s.tab === "backprop" ? s.wrt : s.vars, order: s.tab === "taylor" ? s.n : s.order, at: s.tab === "taylor" ? s.a : "", point: s.tab === "derivative" ? s.p : "" }));
     img.onload = () => { figure.hidden = false; };
     img.onerror = () => { figure.hidden = true; };
     img.src = "/api/plot?" + params.toString();
