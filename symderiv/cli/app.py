@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from rich.console import Console
 
 import symderiv as sd
-from symderiv.cli import backprop, derive, grading, multivariate, optim, taylor, worksheet
+from symderiv.cli import backprop, derive, grading, multivariate, optim, serve, taylor, worksheet
 from symderiv.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_TIMEOUT
 from symderiv.cli.inputs import error_text, protect_leading_minus, say
 
 # Each command family registers its subcommands, in the order `symderiv --help` lists them.
-COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, grading, worksheet, optim)
+COMMAND_FAMILIES = (derive, multivariate, backprop, taylor, optim, grading, worksheet, serve)
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -86,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     lang = getattr(args, "lang", "en")
     try:
-        with time_limit(args.timeout):
+        # A command that runs until stopped (serve) sets `unlimited`; it bounds its own work.
+        with time_limit(0 if getattr(args, "unlimited", False) else args.timeout):
             return run(args)
     except sd.SymderivError as exc:
         _errors.print(error_text(exc, lang), markup=False)
