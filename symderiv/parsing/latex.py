@@ -16,7 +16,7 @@ import sympy as sp
 
 from symderiv.errors import ParseError
 from symderiv.parsing.checks import _check_nesting
-from symderiv.parsing.failures import _error, _first_line, _Refusal
+from symderiv.parsing.failures import _error, _first_line, _is_foreign_error, _Refusal
 from symderiv.parsing.labels import _split_equation, _stray_differential
 from symderiv.parsing.latex_lexer import _LatexTokenizer, _strip_wrappers
 from symderiv.parsing.latex_tree import (
@@ -35,7 +35,9 @@ from symderiv.parsing.limits import (
     _MAX_LIBRARY_OPERATORS,
     MAX_DERIVATIVE_ORDER,
     MAX_LATEX_DEPTH,
+    _bounded,
     _divide,
+    _is_zero_literal,
     _power,
 )
 from symderiv.parsing.names import _FUNCS, _GREEK, _apply, _apply_power, _build_sqrt, _Func
@@ -113,7 +115,7 @@ class _LatexTranslator:
             if isinstance(item, _Tok) and item.kind == "op":
                 self.operator_error(item)
             if not expect_operand:
-                if isinstance(item, _Tok) and item.kind == "num":
+                if isinstance(item, _Tok) and item.kind == "num" and not _spaced_number(items, i):
                     self.fail("a number cannot follow a factor directly; use \\cdot", item.pos)
                 if after_division:
                     self.fail(
@@ -122,7 +124,8 @@ class _LatexTranslator:
                     )
                 parts.append(_Part("juxt", _item_pos(item)))
             value, i = self.atom(items, i)
-            if parts and parts[-1].kind == "op" and parts[-1].value == "/" and value.is_zero:
+            after_slash = parts and parts[-1].kind == "op" and parts[-1].value == "/"
+            if after_slash and _is_zero_literal(value):
                 self.fail("division by zero", division_at)
             parts.append(_Part("val", _item_pos(item), value))
             expect_operand = False
@@ -154,12 +157,12 @@ class _LatexTranslator:
                 " group some terms in brackets",
                 parts[0].pos,
             )
-        values: dict[str, sp.Expr] = {}
+        values: dict[str, _Part] = {}
         chunks: list[tuple[str, int]] = []
         for part in parts:
             if part.kind == "val":
                 name = f"P{len(values)}"
-                values[name] = part.value
+                values[name] = part
                 chunks.append((rf"\variable{{{name}}}", part.pos))
             elif part.kind == "op":
                 chunks.append(({"*": r"\cdot ", "/": "/"}.get(part.value, part.value), part.pos))
@@ -171,27 +174,31 @@ class _LatexTranslator:
         except ParseError:
             raise
         except Exception as exc:
+            if not _is_foreign_error(exc):
+                raise
             self.fail(
                 f"the LaTeX reader could not combine these terms ({_first_line(exc)})",
                 _library_error_position(exc, chunks),
             )
         return self.rebuild(raw, values)
 
-    def rebuild(self, node: Any, values: dict[str, sp.Expr]) -> sp.Expr:
+    def rebuild(self, node: Any, values: dict[str, _Part]) -> sp.Expr:
         """Rebuild the library's unevaluated skeleton from our values (allow-listed)."""
         if isinstance(node, sp.Symbol) and node.name in values:
-            return values[node.name]
+            return values[node.name].value
         if isinstance(node, sp.Integer):
             return node
         if isinstance(node, sp.Add):
-            return sp.Add(*(self.rebuild(arg, values) for arg in node.args))
+            total = sp.Add(*(self.rebuild(arg, values) for arg in node.args))
+            return self.guarded(_where(node, values), _bounded, total)
         if isinstance(node, sp.Mul):
             value: sp.Expr = sp.Integer(1)
             for arg in node.args:
+                at = _where(arg, values)
                 if isinstance(arg, sp.Pow) and arg.exp == -1:
-                    value = self.guarded(None, _divide, value, self.rebuild(arg.base, values))
+                    value = self.guarded(at, _divide, value, self.rebuild(arg.base, values))
                 else:
-                    value = value * self.rebuild(arg, values)
+                    value = self.guarded(at, _bounded, value * self.rebuild(arg, values))
             return value
         if isinstance(node, sp.Pow) and node.exp == -1:
             return self.guarded(None, _divide, sp.Integer(1), self.rebuild(node.base, values))
@@ -509,6 +516,19 @@ class _LatexTranslator:
                 return self.guarded(tok.pos, _build_sqrt, radicand), j
             exponent = self.guarded(tok.pos, _divide, sp.Integer(1), index)
             return self.guarded(tok.pos, _power, radicand, exponent), j
+
+
+def _where(node: sp.Basic, values: dict[str, _Part]) -> int | None:
+    """Where the part of the skeleton ``node`` starts in the text (its first placeholder)."""
+    found = [values[s.name].pos for s in node.free_symbols if s.name in values]
+    return min(found, default=None)
+
+
+def _spaced_number(items: list[Any], i: int) -> bool:
+    """A number after a factor and a space is a product (``x 2^{x-1}``), unless the factor
+    before is a number too (``1 000`` may be a digit group)."""
+    previous = items[i - 1]
+    return items[i].space and not (isinstance(previous, _Tok) and previous.kind == "num")
 
 
 def _parse_latex(text: str, *, equation: bool) -> list[sp.Expr]:

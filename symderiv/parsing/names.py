@@ -15,7 +15,13 @@ import sympy as sp
 
 from symderiv.functions import relu, sigmoid, softplus
 from symderiv.parsing.failures import _Refusal
-from symderiv.parsing.limits import MAX_EXPONENT, _power
+from symderiv.parsing.limits import (
+    MAX_EXPONENT,
+    _bounded,
+    _defined,
+    _is_zero_literal,
+    _power,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -38,7 +44,7 @@ def _build_log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
     """Natural log, or log to ``base``; refuses the bases 0 and 1."""
     if base is None:
         return sp.log(x)
-    if base.is_zero or base == 1:
+    if _is_zero_literal(base) or base == 1:
         raise _Refusal(f"a logarithm cannot have base {base}")
     return sp.log(x, base)
 
@@ -130,7 +136,11 @@ def _apply(spec: _Func, args: Sequence[sp.Expr]) -> sp.Expr:
     if len(args) not in spec.arity:
         wanted = " or ".join(str(n) for n in spec.arity)
         raise _Refusal(f"{spec.name} takes {wanted} argument(s), got {len(args)}")
-    return spec.build(*args)
+    value = spec.build(*args)
+    shown = ", ".join(sp.sstr(arg) for arg in args)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return _bounded(_defined(value, f"{spec.name}({shown}) is undefined"))
 
 
 def _apply_power(spec: _Func, value: sp.Expr, args: Sequence[sp.Expr], power: int) -> sp.Expr:
