@@ -12,7 +12,6 @@ from typing import NoReturn
 
 from symderiv.errors import ParseError
 
-
 #: Exception types that SymPy or the LaTeX library raise on input they cannot handle; the
 #: parser turns these (and only these) into ParseError. Anything else — a time limit, a
 #: KeyboardInterrupt, MemoryError — passes through untouched.

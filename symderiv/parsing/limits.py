@@ -79,8 +79,7 @@ def _bounded(expr: sp.Expr) -> sp.Expr:
     for node in (expr, *expr.args, *(grand for arg in expr.args for grand in arg.args)):
         if _too_big(node):
             raise _Refusal(
-                f"a number here would have about {_digits(node)} digits"
-                f" (limit {MAX_RESULT_DIGITS})"
+                f"a number here would have about {_digits(node)} digits (limit {MAX_RESULT_DIGITS})"
             )
     return expr
 
