@@ -40,7 +40,21 @@ from symderiv.parsing.limits import (
     _is_zero_literal,
     _power,
 )
-from symderiv.parsing.names import _FUNCS, _GREEK, _apply, _apply_power, _build_sqrt, _Func
+from symderiv.parsing.names import (
+    _FUNCS,
+    _GREEK,
+    _LETTER_FUNCTIONS,
+    _SUBSCRIPTED,
+    _apply,
+    _apply_letter,
+    _apply_power,
+    _apply_subscripted,
+    _build_sqrt,
+    _Func,
+)
+
+# What separates arguments in a call: SymPy writes \Pi\left(n; x\middle| m\right).
+_ARGUMENT_SEPARATORS = (",", ";", "\\middle|")
 
 
 @dataclass
@@ -275,6 +289,9 @@ class _LatexTranslator:
         """A symbol (with subscript), a constant, or f(x) / \\sigma(x)."""
         tok = items[i]
         meaning: _Name = tok.value
+        call = self.letter_call(items, i)
+        if call is not None:
+            return call
         after = items[i + 1] if i + 1 < len(items) else None
         if _is_op(after, "_") and not after.space:
             return sp.Symbol(f"{tok.text}_{self.subscript(items, i + 1)}"), i + 3
@@ -286,6 +303,47 @@ class _LatexTranslator:
                 return self.guarded(tok.pos, _apply, _FUNCS[meaning.name], args), i + 2
             return sp.Function(meaning.name)(*args), i + 2
         return sp.Symbol(meaning.name), i + 1
+
+    def letter_call(self, items: list[Any], i: int) -> tuple[sp.Expr, int] | None:
+        r"""SymPy's calls of letter-named functions, or None if ``items[i]`` starts none.
+
+        ``W\left(x\right)`` (LambertW), ``J_{1}\left(x\right)`` (besselj),
+        ``F\left(x\middle| m\right)``, ``\Gamma^{2}\left(x\right)``, ``\Gamma\left(a, x\right)``:
+        a letter function needs ``\left(`` right after the name and its scripts (SymPy's
+        form; ``W(x)`` stays a product), a callable name (``\Gamma``, ``\sigma``) any ``(``.
+        """
+        tok = items[i]
+        letter = _LETTER_FUNCTIONS.get(tok.text)
+        spec = _FUNCS.get(tok.value.name) if tok.value.callable else None
+        if letter is None and spec is None:
+            return None
+        scripts: dict[str, tuple[int, Any]] = {}
+        j = i + 1
+        while j + 1 < len(items) and _is_op(items[j], "^", "_") and items[j].text not in scripts:
+            scripts[items[j].text], j = (j, items[j + 1]), j + 2
+        after = items[j] if j < len(items) else None
+        if not (isinstance(after, _Group) and after.kind == "(" and not after.space):
+            return None
+        if letter is not None and not self.text.startswith("\\left", after.pos):
+            return None
+        if not scripts:
+            if letter is None:
+                return None  # \Gamma(x) without scripts: the usual callable path
+        elif letter is None and "_" in scripts:
+            return None
+        with self.nest(tok.pos):
+            index = None
+            if "_" in scripts:
+                index, _ = self.script(items, scripts["_"][0], "subscript")
+            args = self.call_args(after)
+            if letter is not None:
+                value = self.guarded(tok.pos, _apply_letter, letter, index, args)
+            else:
+                value = self.guarded(tok.pos, _apply, spec, args)
+            if "^" in scripts:
+                power, _ = self.script(items, scripts["^"][0], "power")
+                value = self.guarded(items[scripts["^"][0]].pos, _power, value, power)
+        return value, j + 1
 
     def subscript(self, items: list[Any], i: int) -> str:
         """The subscript after ``items[i]`` (an '_'): a digit, a letter, or ``{...}``."""
@@ -314,7 +372,7 @@ class _LatexTranslator:
             self.fail("a function needs an argument", group.pos)
         args, current, start = [], [], group.pos
         for item in group.items:
-            if _is_op(item, ","):
+            if _is_op(item, *_ARGUMENT_SEPARATORS):
                 args.append(self.expr(current, start))
                 current, start = [], item.pos
             else:
@@ -323,17 +381,24 @@ class _LatexTranslator:
         return args
 
     def function(self, items: list[Any], i: int) -> tuple[sp.Expr, int]:
-        r"""``\sin^2 x``, ``\log_2(x)``, ``\exp{x}``, ``\ln x`` ... with argument scoping."""
+        r"""``\sin^2 x``, ``\log_2(x)``, ``\exp{x}``, ``\ln x`` ... with argument scoping.
+
+        Also SymPy's forms: ``\sin^{\frac{3}{2}}{\left(x \right)}`` (any positive power),
+        ``\operatorname{Li}_{2}\left(x\right)``, ``\operatorname{atan}_{2}{\left(y,x \right)}``.
+        """
         tok = items[i]
         spec: _Func = tok.value.func
-        power: int | None = None
+        power: sp.Expr | None = None
         base: sp.Expr | None = None
+        index: sp.Expr | None = None
         with self.nest(tok.pos):
             j = i + 1
             while j < len(items) and _is_op(items[j], "^", "_"):
                 mark = items[j]
                 if mark.text == "_" and spec.name == "log" and base is None:
                     base, j = self.script(items, j, "log base")
+                elif mark.text == "_" and tok.text in _SUBSCRIPTED and index is None:
+                    index, j = self.script(items, j, "subscript")
                 elif mark.text == "^" and power is None:
                     power, j = self.function_power(items, j)
                 else:
@@ -342,7 +407,7 @@ class _LatexTranslator:
             if isinstance(after, _Group) and after.kind in "([":
                 args, j = self.call_args(after), j + 1
             elif isinstance(after, _Group) and after.kind == "{":
-                args, j = [self.group(after)], j + 1
+                args, j = self.braced_args(after), j + 1
             else:
                 arg, j = self.bare_argument(items, j, tok)
                 args = [arg]
@@ -350,24 +415,24 @@ class _LatexTranslator:
                 if len(args) != 1:
                     self.fail("\\log_b takes one argument", tok.pos)
                 args.append(base)
-            value = self.guarded(tok.pos, _apply, spec, args)
+            if index is not None:
+                value = self.guarded(tok.pos, _apply_subscripted, tok.text, index, args)
+            else:
+                value = self.guarded(tok.pos, _apply, spec, args)
             if power is not None:
                 value = self.guarded(tok.pos, _apply_power, spec, value, args, power)
         return value, j
 
-    def function_power(self, items: list[Any], i: int) -> tuple[int, int]:
-        r"""The whole number in ``\sin^2``, ``\sin^{2}`` or ``\sin^{-1}``."""
-        caret = items[i]
-        item = items[i + 1] if i + 1 < len(items) else None
-        inner = item.items if isinstance(item, _Group) and item.kind in "{(" else [item]
-        sign = 1
-        if len(inner) == 2 and _is_op(inner[0], "-"):
-            sign, inner = -1, inner[1:]
-        if len(inner) == 1 and isinstance(inner[0], _Tok) and inner[0].kind == "num":
-            number = inner[0].value
-            if number.is_Integer and (isinstance(item, _Group) or len(inner[0].text) == 1):
-                return sign * int(number), i + 2
-        self.fail("a power on a function name must be a whole number, like \\sin^2 x", caret.pos)
+    def braced_args(self, group: _Group) -> list[sp.Expr]:
+        r"""``{x}``, or SymPy's ``{\left(2,x \right)}``: a brace group around a call."""
+        inner = group.items
+        if len(inner) == 1 and isinstance(inner[0], _Group) and inner[0].kind == "(":
+            return self.call_args(inner[0])
+        return [self.group(group)]
+
+    def function_power(self, items: list[Any], i: int) -> tuple[sp.Expr, int]:
+        r"""The power in ``\sin^2``, ``\sin^{2}``, ``\sin^{\frac{3}{2}}`` or ``\sin^{-1}``."""
+        return self.script(items, i, "power")
 
     def starts_function(self, items: list[Any], j: int) -> bool:
         """Does ``items[j]`` begin a function application or a derivative operator?"""

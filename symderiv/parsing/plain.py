@@ -329,7 +329,7 @@ class _PlainParser:
         """func ('_' base)? ('^' int)? ( '(' args ')' | bare-argument )"""
         tok = self.advance()
         spec: _Func = tok.value.func
-        power: int | None = None
+        power: sp.Integer | None = None
         base: sp.Expr | None = None
         with self.nest(tok.pos):
             while True:
@@ -366,7 +366,7 @@ class _PlainParser:
             return tok.value.value if tok.value.kind == "const" else sp.Symbol(tok.text)
         self.fail("log_ must be followed directly by a number or a letter", underscore.pos)
 
-    def function_power(self, caret: _Tok) -> int:
+    def function_power(self, caret: _Tok) -> sp.Integer:
         """The whole-number power in ``sin^2 x``, ``sin^(2) x`` or ``sin^-1 x``."""
         wrapped = self.peek().is_op("(")
         if wrapped:
@@ -382,7 +382,7 @@ class _PlainParser:
             if not self.peek().is_op(")"):
                 self.fail("expected ')'", self.peek().pos)
             self.advance()
-        return sign * int(tok.value)
+        return sp.Integer(sign * int(tok.value))
 
     def bare_argument(self, func: _Tok) -> sp.Expr:
         """The implicit product after ``sin`` in ``sin 2x``; stops at * / + - ) or a function."""

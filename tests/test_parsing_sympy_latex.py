@@ -1,0 +1,149 @@
+r"""LaTeX printed by ``sympy.latex`` reads back to the same function (issue 16 item 10).
+
+Teachers paste SymPy's LaTeX. A seeded generator builds integrand-like expressions
+(products, quotients, powers, nested functions from a wide list of functions SymPy can
+differentiate) and checks that ``parse(sympy.latex(e))`` equals ``e`` at random points, or
+is refused with a reason that names a construct we do not support.
+
+Run this module as a script (``python tests/test_parsing_sympy_latex.py [N]``) to print
+the acceptance rate and the refusals by reason.
+"""
+
+from __future__ import annotations
+
+import cmath
+import random
+import sys
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import sympy as sp
+
+from symderiv.errors import ParseError
+from symderiv.functions import sigmoid, softplus
+from symderiv.parsing import parse
+
+x, a, b = sp.symbols("x a b")
+
+_UNARY: list[Callable[[sp.Expr], sp.Expr]] = [
+    sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc,
+    sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc,
+    sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch,
+    sp.asinh, sp.acosh, sp.atanh, sp.acoth, sp.asech, sp.acsch,
+    sp.exp, sp.log, sp.sqrt, sp.Abs, sp.erf, sp.erfc, sp.erfi,
+    sp.Ei, sp.Si, sp.Ci, sp.Shi, sp.Chi, sp.li, sp.Li,
+    sp.gamma, sp.loggamma, sp.digamma, sp.LambertW, sp.fresnels, sp.fresnelc,
+    sp.elliptic_k, sp.elliptic_e, sp.zeta, sigmoid, softplus,
+]  # fmt: skip
+_BINARY: list[Callable[[sp.Expr, sp.Expr], sp.Expr]] = [
+    lambda u, v: sp.polylog(2, u),
+    lambda u, v: sp.polylog(3, u),
+    lambda u, v: sp.uppergamma(sp.Rational(1, 2), u),
+    lambda u, v: sp.uppergamma(v, u),
+    lambda u, v: sp.lowergamma(2, u),
+    lambda u, v: sp.polygamma(1, u),
+    lambda u, v: sp.expint(2, u),
+    lambda u, v: sp.elliptic_f(u, sp.Rational(1, 3)),
+    lambda u, v: sp.elliptic_e(u, v),
+    lambda u, v: sp.elliptic_pi(sp.Rational(1, 4), u),
+    lambda u, v: sp.elliptic_pi(sp.Rational(1, 4), u, sp.Rational(1, 2)),
+    lambda u, v: sp.besselj(1, u),
+    lambda u, v: sp.bessely(0, u),
+    lambda u, v: sp.besseli(2, u),
+    lambda u, v: sp.besselk(1, u),
+    lambda u, v: sp.beta(u, v),
+    lambda u, v: sp.log(u, 2),
+    lambda u, v: sp.atan2(u, v),
+    lambda u, v: sp.Max(u, v),
+]
+_EXPONENTS = [2, 3, -1, -2, sp.Rational(1, 2), sp.Rational(3, 2), sp.Rational(-1, 2),
+              sp.Rational(5, 2), sp.Rational(1, 3), sp.Rational(-3, 2)]  # fmt: skip
+_SYMBOLS = {x: 0.0, a: 1.3, b: 1.7}  # x varies; a, b are the constants of an integrand
+
+
+def random_expression(rng: random.Random, depth: int = 3) -> sp.Expr:
+    """One integrand-like expression: sums, products, powers and nested functions."""
+    if depth == 0 or rng.random() < 0.2:
+        return rng.choice([x, x, x, a, b, sp.Integer(rng.randint(1, 5)), a * x + b])
+    kind = rng.random()
+    sub = lambda: random_expression(rng, depth - 1)  # noqa: E731
+    if kind < 0.35:
+        return rng.choice(_UNARY)(sub())
+    if kind < 0.45:
+        return rng.choice(_BINARY)(sub(), rng.choice([x, a, b, sp.Integer(2)]))
+    if kind < 0.6:
+        return sub() ** rng.choice(_EXPONENTS)
+    if kind < 0.8:
+        return sub() * sub()
+    if kind < 0.9:
+        return sub() / sub()
+    return sub() + sub()
+
+
+def expressions(count: int, seed: int = 20261206) -> list[sp.Expr]:
+    """``count`` distinct generated expressions that contain x (seeded, reproducible)."""
+    rng, seen, found = random.Random(seed), set(), []
+    while len(found) < count:
+        expr = random_expression(rng)
+        # SymPy's constants other than pi and e print as letters (EulerGamma as \gamma, I as
+        # i, which people use as a parameter or index): not what this test is about.
+        constants = (expr.atoms(sp.NumberSymbol) - {sp.pi, sp.E}) | expr.atoms(sp.ImaginaryUnit)
+        undefined = expr.has(sp.zoo, sp.nan, sp.oo)
+        if expr.has(x) and expr not in seen and not undefined and not constants:
+            seen.add(expr)
+            found.append(expr)
+    return found
+
+
+def _value(expr: sp.Expr, point: float) -> complex | None:
+    """``expr`` at x = point (a, b fixed), or None where it has no finite value."""
+    subs = {**_SYMBOLS, x: point}
+    try:
+        value = complex(expr.evalf(20, subs=subs))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return value if cmath.isfinite(value) else None
+
+
+def same_function(read: sp.Expr, original: sp.Expr) -> bool | None:
+    """True/False: equal/different at a few points of (0.15, 0.95); None if never checkable."""
+    if read == original:
+        return True
+    if not read.free_symbols <= original.free_symbols:
+        return False  # e.g. W(x) read as the product W·x
+    compared = 0
+    for point in (0.23, 0.41, 0.67, 0.89):
+        want, got = _value(original, point), _value(read, point)
+        if want is None or got is None:
+            continue
+        compared += 1
+        if abs(want - got) > 1e-9 * max(1.0, abs(want)):
+            return False
+    return compared > 0 or None
+
+
+def survey(exprs: list[sp.Expr]) -> tuple[int, Counter[str], list[tuple[str, sp.Expr]]]:
+    """Read each expression's LaTeX: (accepted count, refusals by reason, misreadings)."""
+    accepted, refused, wrong = 0, Counter(), []
+    for expr in exprs:
+        latex = sp.latex(expr)
+        try:
+            read = parse(latex)
+        except ParseError as exc:
+            refused[exc.message.split(":")[0][:60]] += 1
+            continue
+        accepted += 1
+        if same_function(read, expr) is False:
+            wrong.append((latex, read))
+    return accepted, refused, wrong
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    accepted, refused, wrong = survey(expressions(n))
+    print(f"accepted {accepted}/{n} = {accepted / n:.1%}; misread {len(wrong)}")
+    for reason, count in refused.most_common():
+        print(f"{count:4d}  {reason}")
+    for latex, read in wrong[:10]:
+        print("MISREAD", latex, "->", read)
