@@ -44,6 +44,9 @@ _LATEX_FUNCTIONS = _words(
     " sech csch arsinh arcosh artanh arcsinh arccosh arctanh ln log exp erf sgn max min"
 )
 _LATEX_NAMED = _words("mathrm operatorname text textrm mathit mbox")
+_DELIMITED_COMMANDS = (
+    _LATEX_SPACING | _LATEX_SIZES | _LATEX_NAMED | frozenset({"left", "right", "middle"})
+)
 _LATEX_DELIMITERS = {
     "(": ("open", "("), ")": ("close", ")"), "[": ("open", "["), "]": ("close", "]"),
     "|": ("bar", "|"), r"\lvert": ("open", "|"), r"\rvert": ("close", "|"),
@@ -172,7 +175,9 @@ class _LatexTokenizer:
             self.emit("name", name, pos, end, _classify(name))
         else:
             self.fail(f"unsupported LaTeX command \\{name}", pos)
-        if name.isalpha() and name not in _LATEX_SPACING:  # math mode: spaces after are noise
+        # Math mode: spaces after a control word are noise (\pi x), but not after the
+        # delimiter or {...} that some commands take (\right) 3 is a spaced product).
+        if name.isalpha() and name not in _DELIMITED_COMMANDS:
             while self.i < self.end and self.text[self.i] in _WHITESPACE:
                 self.i += 1
 
