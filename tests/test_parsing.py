@@ -933,3 +933,62 @@ def test_issue18_item4_parse_guards_never_ask_sympy_assumptions_about_zero(
     for text in ["1/(1+e^(-x))", "x^2 sin(x)/(x+1)", "sigmoid(2) + softplus(3) x", "ln(2)/x"]:
         parse(text)
     assert calls == []
+
+
+# ------------------------------------------------------- messages in the user's language
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+KOREAN_CORPUS = [text for text, _ in BAD_INPUTS] + [
+    "0^x",
+    "10^299*10^299",
+    "sin^-2 x",
+    "x2 3 4",
+    "log_ x",
+    "d/dx",
+    "ln(0)",
+    r"\frac{d^2}{dx^3} x",
+    r"\operatorname{E}\left(x\right)",
+    r"J\left(x\right)",
+    r"F\left(x\right)",
+    r"\middle( x",
+    r"\operatorname{atan}_{3}\left(x, y\right)",
+    r"\sin^{-2} x",
+    r"\mathrm{xyz}",
+    r"\left\{ x \right\}",
+]
+
+
+@pytest.mark.parametrize("text", KOREAN_CORPUS, ids=[repr(t[:30]) for t in KOREAN_CORPUS])
+def test_issue16_item17_every_parse_error_has_a_korean_text(text: str) -> None:
+    """ParseError.localized("ko") translates every refusal (what and where)."""
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    error = info.value
+    assert error.key is not None, error.message
+    korean = error.localized("ko")
+    assert _HANGUL.search(korean), korean
+    if error.position is not None:
+        assert f"{error.position + 1}번째 글자" in korean
+    assert error.localized("en") == str(error)
+
+
+def test_issue16_item17_korean_message_keeps_the_varying_parts() -> None:
+    with pytest.raises(ParseError) as info:
+        parse("x + ln(0)")
+    assert info.value.key == "{a} is undefined"
+    assert info.value.localized("ko") == (
+        "ln(0)은(는) 정의되지 않습니다 (5번째 글자)\n  x + ln(0)\n      ^"
+    )
+
+
+def test_issue16_item17_korean_templates_use_the_same_parts() -> None:
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(
+        resources.files("symderiv.parsing").joinpath("messages_parse.toml").read_text("utf-8")
+    )
+    for entry in data["message"]:
+        parts = sorted(re.findall(r"\{([abc])\}", entry["en"]))
+        assert sorted(re.findall(r"\{([abc])\}", entry["ko"])) == parts, entry["en"]
+        assert _HANGUL.search(entry["ko"]), entry["en"]

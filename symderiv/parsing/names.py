@@ -205,9 +205,10 @@ _LETTER_FUNCTIONS: dict[str, _Letter] = {
 def _apply_letter(letter: _Letter, subscript: sp.Expr | None, args: Sequence[sp.Expr]) -> sp.Expr:
     """Build a letter function from its optional subscript and its arguments."""
     build = letter.plain if subscript is None else letter.indexed
+    if build is None and subscript is None:
+        raise _Refusal(f"{letter.name} needs a subscript, as in J_{{1}}")
     if build is None:
-        form = "without" if subscript is None else "with"
-        raise _Refusal(f"{letter.name} is not written {form} a subscript")
+        raise _Refusal(f"{letter.name} takes no subscript")
     if len(args) not in letter.arity:
         wanted = " or ".join(str(n) for n in letter.arity)
         raise _Refusal(f"{letter.name} takes {wanted} argument(s), got {len(args)}")
