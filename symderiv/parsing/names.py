@@ -18,9 +18,9 @@ from symderiv.parsing.failures import _Refusal
 from symderiv.parsing.limits import (
     MAX_EXPONENT,
     _bounded,
-    _defined,
     _is_zero_literal,
     _power,
+    _undefined,
 )
 
 
@@ -247,10 +247,12 @@ def _apply(spec: _Func, args: Sequence[sp.Expr]) -> sp.Expr:
         wanted = " or ".join(str(n) for n in spec.arity)
         raise _Refusal(f"{spec.name} takes {wanted} argument(s), got {len(args)}")
     value = spec.build(*args)
-    shown = ", ".join(sp.sstr(arg) for arg in args)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return _bounded(_defined(value, f"{spec.name}({shown}) is undefined"))
+    if _undefined(value):
+        shown = ", ".join(sp.sstr(arg) for arg in args)
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        raise _Refusal(f"{spec.name}({shown}) is undefined")
+    return _bounded(value)
 
 
 def _apply_power(spec: _Func, value: sp.Expr, args: Sequence[sp.Expr], power: sp.Expr) -> sp.Expr:
