@@ -48,7 +48,11 @@ def _evalf_with(
         return None
     ctx = mpmath.MPContext()
     ctx.prec = prec + 10
-    z = ctx.mpc(real._to_mpmath(prec), imag._to_mpmath(prec)) if imag else real._to_mpmath(prec)
+
+    def number(part: sp.Expr) -> Any:  # exactly, in ctx (not mpmath's global context)
+        return ctx.mpf(part.p) / part.q if part.is_Rational else ctx.make_mpf(part._mpf_)
+
+    z = ctx.mpc(number(real), number(imag)) if imag else number(real)
     return sp.Expr._from_mpmath(formula(ctx, z), prec)
 
 

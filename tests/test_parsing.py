@@ -851,6 +851,9 @@ def test_issue17_item2_ml_functions_keep_their_exact_values() -> None:
     assert sigmoid(0) == half and softplus(0) == sp.log(2) and sigmoid(x - x) == half
     assert relu(-3) == 0 and relu(half) == half
     assert sp.N(sigmoid(1), 40) == sp.N(1 / (1 + sp.exp(-1)), 40)
+    point = sp.Rational(73, 100)  # not exact in binary: converted at the full precision
+    assert sp.N(sigmoid(point), 40) == sp.N(1 / (1 + sp.exp(-point)), 40)
+    assert sp.N(softplus(point + sp.I), 40) == sp.N(sp.log(1 + sp.exp(point + sp.I)), 40)
     assert sp.N(softplus(-800)) > 0  # log1p: no cancellation to 0
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import cmath
 import random
+import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -249,6 +251,38 @@ def test_issue16_item10_unsupported_forms_say_why(text: str, message: str) -> No
     with pytest.raises(ParseError, match=message) as info:
         parse(text)
     assert info.value.position is not None
+
+
+HOSTILE_SPECIAL = [
+    r"\zeta\left(1000\right)",
+    "lowergamma(1000, x)",
+    "gamma(1000, x)",
+    r"\operatorname{E}_{-1000}\left(x\right)",
+    r"\operatorname{Li}_{-1000}\left(x\right)",
+    "polygamma(1, 1000)",
+    "digamma(1000)",
+    r"J_{\frac{1999}{2}}\left(x\right)",
+    r"\operatorname{B}\left(1000, 1000\right)",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_SPECIAL)
+def test_issue16_item10_limits_that_stop_hangs_cover_the_new_functions(text: str) -> None:
+    """Orders and parameters SymPy expands (expint(-1000, x) once took 21 s) are bounded."""
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match="beyond ±20") as info:
+        parse(text)
+    assert time.perf_counter() - start < 1.0
+    assert info.value.position is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("Ei(0)", "Ei(0) is undefined"), (r"K\left(1\right)", "elliptic_k(1) is undefined")],
+)
+def test_issue16_item10_undefined_special_values_are_refused(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse(text)
 
 
 if __name__ == "__main__":

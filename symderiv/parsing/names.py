@@ -241,11 +241,26 @@ _GREEDY = (
 _GREEDY_MAX = max(len(name) for name in _GREEDY)
 
 
+# Functions whose numeric arguments (orders, parameters) SymPy expands into sums or exact
+# values that grow with them: lowergamma(1000, x) takes seconds, expint(-1000, x) twenty.
+_INDEXED_FUNCTIONS = _words(
+    "loggamma digamma polygamma polylog expint uppergamma lowergamma beta besselj bessely"
+    " besseli besselk zeta dirichlet_eta"
+)
+#: Largest magnitude of a numeric argument of the functions above.
+MAX_SPECIAL_NUMBER = 20
+
+
 def _apply(spec: _Func, args: Sequence[sp.Expr]) -> sp.Expr:
     """Apply an allowed function to already-built arguments."""
     if len(args) not in spec.arity:
         wanted = " or ".join(str(n) for n in spec.arity)
         raise _Refusal(f"{spec.name} takes {wanted} argument(s), got {len(args)}")
+    indexed = spec.name in _INDEXED_FUNCTIONS or (
+        spec.name in ("gamma", "Gamma") and len(args) == 2
+    )
+    if indexed and any(arg.is_Rational and abs(arg) > MAX_SPECIAL_NUMBER for arg in args):
+        raise _Refusal(f"{spec.name} of a number beyond ±{MAX_SPECIAL_NUMBER} is not supported")
     value = spec.build(*args)
     if _undefined(value):
         shown = ", ".join(sp.sstr(arg) for arg in args)
