@@ -933,7 +933,10 @@ def test_issue18_item4_parse_guards_never_ask_sympy_assumptions_about_zero(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(evalf_module, "evalf", counting)
-    for text in ["1/(1+e^(-x))", "x^2 sin(x)/(x+1)", "sigmoid(2) + softplus(3) x", "ln(2)/x"]:
+    texts = ["1/(1+e^(-x))", "x^2 sin(x)/(x+1)", "sigmoid(2) + softplus(3) x", "ln(2)/x"]
+    # A numeric denominator asked denominator.is_zero, which evaluated it (5 evalf calls).
+    texts += ["x/(sqrt(2) - 1)", r"\frac{x}{\sqrt{3}-1}", "1/(pi - 3) + x"]
+    for text in texts:
         parse(text)
     assert calls == []
 
