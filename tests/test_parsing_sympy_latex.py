@@ -145,8 +145,9 @@ def survey(exprs: list[sp.Expr]) -> tuple[int, Counter[str], list[tuple[str, sp.
 _ACCEPTED_REFUSALS = ("unknown operator \\operatorname{re}", "unknown operator \\operatorname{im}")
 
 
+@pytest.mark.slow
 def test_issue16_item10_sympy_latex_reads_back_equal() -> None:
-    """Generated integrand-like expressions: read back equal, refused only for re/im.
+    r"""Generated integrand-like expressions: read back equal, refused only for re/im.
 
     Measured on the first 400 such expressions (``python tests/test_parsing_sympy_latex.py``):
     before, 55.0% were accepted and 46 of those misread (W(x) as the product W·x, J_{1}(x)
