@@ -38,11 +38,14 @@ class ParseError(SymderivError, ValueError):
         return self._format(localize(self.message, lang), lang)
 
     def _format(self, message: str, lang: str) -> str:
-        from symderiv.parsing.messages import column_text
-
         if self.position is None:
             return message
-        where = column_text(self.position + 1, lang)
+        if lang == "en":
+            where = f"at column {self.position + 1}"
+        else:
+            from symderiv.parsing.messages import column_text
+
+            where = column_text(self.position + 1, lang)
         if not self.text or "\n" in self.text:
             return f"{message} ({where})"
         caret = " " * self.position + "^"

@@ -77,8 +77,7 @@ def localize(message: str, lang: str) -> str:
 
 
 def column_text(column: int, lang: str) -> str:
-    """'at column 5' in ``lang``."""
-    if lang == "en":
-        return f"at column {column}"
+    """'5번째 글자' — where a problem is, in ``lang`` (not English, which ParseError says
+    itself as 'at column 5')."""
     _, location = _catalogue()
-    return location["column"].replace("{a}", str(column))
+    return location.get(lang, "column {a}").replace("{a}", str(column))
