@@ -209,6 +209,10 @@ SYMPY_FORMS = [
     sp.erfinv(x),
     sigmoid(x) ** 2,
     softplus(x),
+    sp.Function("f")(x),
+    sp.Function("f")(x) ** 2 * sp.Function("g")(x),
+    sp.Derivative(sp.Function("f")(x), x),
+    sp.exp(sp.Function("h")(x, a)),
 ]
 
 

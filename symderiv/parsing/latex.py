@@ -308,41 +308,39 @@ class _LatexTranslator:
         r"""SymPy's calls of letter-named functions, or None if ``items[i]`` starts none.
 
         ``W\left(x\right)`` (LambertW), ``J_{1}\left(x\right)`` (besselj),
-        ``F\left(x\middle| m\right)``, ``\Gamma^{2}\left(x\right)``, ``\Gamma\left(a, x\right)``:
+        ``F\left(x\middle| m\right)``, ``\Gamma^{2}\left(x\right)``, ``f{\left(x \right)}``:
         a letter function needs ``\left(`` right after the name and its scripts (SymPy's
-        form; ``W(x)`` stays a product), a callable name (``\Gamma``, ``\sigma``) any ``(``.
+        form; ``W(x)`` stays a product), a callable name (``\Gamma``, ``f``) any ``(``; SymPy
+        may wrap the call in braces (``f^{2}{\left(x \right)}``).
         """
         tok = items[i]
         letter = _LETTER_FUNCTIONS.get(tok.text)
-        spec = _FUNCS.get(tok.value.name) if tok.value.callable else None
-        if letter is None and spec is None:
+        if letter is None and not tok.value.callable:
             return None
-        scripts: dict[str, tuple[int, Any]] = {}
+        scripts: dict[str, int] = {}
         j = i + 1
         while j + 1 < len(items) and _is_op(items[j], "^", "_") and items[j].text not in scripts:
-            scripts[items[j].text], j = (j, items[j + 1]), j + 2
-        after = items[j] if j < len(items) else None
-        if not (isinstance(after, _Group) and after.kind == "(" and not after.space):
+            scripts[items[j].text], j = j, j + 2
+        call = _call_group(items[j] if j < len(items) else None)
+        if call is None or (letter is not None and not self.text.startswith("\\left", call.pos)):
             return None
-        if letter is not None and not self.text.startswith("\\left", after.pos):
-            return None
-        if not scripts:
-            if letter is None:
-                return None  # \Gamma(x) without scripts: the usual callable path
-        elif letter is None and "_" in scripts:
-            return None
+        braced = call is not items[j]
+        if letter is None and ("_" in scripts or not (scripts or braced)):
+            return None  # \sigma_1 is a symbol; \Gamma(x) takes the usual callable path
         with self.nest(tok.pos):
             index = None
             if "_" in scripts:
-                index, _ = self.script(items, scripts["_"][0], "subscript")
-            args = self.call_args(after)
+                index, _ = self.script(items, scripts["_"], "subscript")
+            args = self.call_args(call)
             if letter is not None:
                 value = self.guarded(tok.pos, _apply_letter, letter, index, args)
+            elif tok.value.name in _FUNCS:
+                value = self.guarded(tok.pos, _apply, _FUNCS[tok.value.name], args)
             else:
-                value = self.guarded(tok.pos, _apply, spec, args)
+                value = sp.Function(tok.value.name)(*args)
             if "^" in scripts:
-                power, _ = self.script(items, scripts["^"][0], "power")
-                value = self.guarded(items[scripts["^"][0]].pos, _power, value, power)
+                power, _ = self.script(items, scripts["^"], "power")
+                value = self.guarded(items[scripts["^"]].pos, _power, value, power)
         return value, j + 1
 
     def subscript(self, items: list[Any], i: int) -> str:
@@ -581,6 +579,18 @@ class _LatexTranslator:
                 return self.guarded(tok.pos, _build_sqrt, radicand), j
             exponent = self.guarded(tok.pos, _divide, sp.Integer(1), index)
             return self.guarded(tok.pos, _power, radicand, exponent), j
+
+
+def _call_group(item: Any) -> _Group | None:
+    """The ``(`` group of a call right after a name: ``(x)``, or SymPy's ``{\\left(x \\right)}``."""
+    if not isinstance(item, _Group) or item.space:
+        return None
+    if item.kind == "(":
+        return item
+    inner = item.items
+    if item.kind == "{" and len(inner) == 1 and isinstance(inner[0], _Group):
+        return inner[0] if inner[0].kind == "(" else None
+    return None
 
 
 def _where(node: sp.Basic, values: dict[str, _Part]) -> int | None:
