@@ -14,7 +14,46 @@ log(2)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
 import sympy as sp
+
+
+def _is_exact_zero(arg: sp.Expr) -> bool:
+    """True only for a literal zero: a structural test, never SymPy's assumption system.
+
+    ``arg.is_zero`` on a number such as ``sigmoid(asin(2))`` evaluates it numerically, and
+    nested applications compound that cost level by level (seconds at depth four).
+    """
+    return bool(arg.is_Number) and not arg
+
+
+def _evalf_with(
+    function: sp.Function, prec: int, formula: Callable[[Any, Any], Any]
+) -> sp.Expr | None:
+    """Numeric value of ``function`` at binary precision ``prec``: the argument's value, then
+    ``formula(ctx, z)`` in a private mpmath context.
+
+    One evaluation per level, in the caller's thread: no symbolic rewrite (SymPy re-checks
+    the precision of every nested rewritten level, exponentially in depth) and no change
+    to mpmath's global precision.
+    """
+    value = function.args[0]._eval_evalf(prec)
+    if value is None or not value.is_number:
+        return None
+    real, imag = value.as_real_imag()
+    if not (real.is_Float or real.is_Rational) or not (imag.is_Float or imag.is_Rational):
+        return None
+    ctx = mpmath.MPContext()
+    ctx.prec = prec + 10
+
+    def number(part: sp.Expr) -> Any:  # exactly, in ctx (not mpmath's global context)
+        return ctx.mpf(part.p) / part.q if part.is_Rational else ctx.make_mpf(part._mpf_)
+
+    z = ctx.mpc(number(real), number(imag)) if imag else number(real)
+    return sp.Expr._from_mpmath(formula(ctx, z), prec)
 
 
 def _with_power(text: str, exp: str | None) -> str:
@@ -32,15 +71,15 @@ class sigmoid(sp.Function):
 
     @classmethod
     def eval(cls, arg: sp.Expr) -> sp.Expr | None:
-        if arg.is_zero:
+        if _is_exact_zero(arg):
             return sp.Rational(1, 2)
         return None
 
     def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return 1 / (1 + sp.exp(-arg))
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.exp)._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return _evalf_with(self, prec, lambda ctx, z: 1 / (1 + ctx.exp(-z)))
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
@@ -59,7 +98,7 @@ class softplus(sp.Function):
 
     @classmethod
     def eval(cls, arg: sp.Expr) -> sp.Expr | None:
-        if arg.is_zero:
+        if _is_exact_zero(arg):
             return sp.log(2)
         return None
 
@@ -68,8 +107,8 @@ class softplus(sp.Function):
 
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.exp)._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return _evalf_with(self, prec, lambda ctx, z: ctx.log1p(ctx.exp(z)))
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
@@ -89,7 +128,9 @@ class relu(sp.Function):
 
     @classmethod
     def eval(cls, arg: sp.Expr) -> sp.Expr | None:
-        if arg.is_number and arg.is_real:
+        # Only literal numbers: deciding the sign of relu(asin(2)) or relu(pi - 22/7) would
+        # need numeric evaluation, which automatic evaluation must never do.
+        if arg.is_Rational or arg.is_Float:
             return sp.Max(0, arg)
         return None
 
@@ -99,8 +140,11 @@ class relu(sp.Function):
     def _eval_rewrite_as_Piecewise(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.Piecewise((0, arg < 0), (arg, True))
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return sp.Max(0, self.args[0])._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        value = self.args[0]._eval_evalf(prec)
+        if value is None or not value.is_Float:
+            return None  # not a real number (relu(asin(2))): ReLU has no value there
+        return value if value > 0 else sp.Float(0, precision=prec)
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real

@@ -745,3 +745,256 @@ def test_property_plain_and_latex_renderings_agree(tree: tuple[str, str, sp.Expr
         return
     assert parse(plain) == expected, plain
     assert parse(latex, latex=True) == expected, latex
+
+
+# ------------------------------------------------- issues 16, 17, 18: input-layer defects
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"x 2^{x-1}", x * 2 ** (x - 1)),
+        (r"x\,2^{x}", x * 2**x),
+        (r"\left(x+1\right) 3", 3 * (x + 1)),
+        ("x 2^(x-1)", x * 2 ** (x - 1)),
+        ("x 2", 2 * x),
+    ],
+)
+def test_issue16_item9_space_between_factors_is_a_product(text: str, expected: sp.Expr) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(("text", "position"), [("1 2", 2), (r"2 3", 2), ("2^3 4", 4)])
+def test_issue16_item9_two_numbers_apart_stay_refused(text: str, position: int) -> None:
+    """A space between two numbers may be a digit group (1 000): still refused."""
+    with pytest.raises(ParseError, match="cannot follow") as info:
+        parse(text)
+    assert info.value.position == position
+
+
+@pytest.mark.parametrize("latex", [False, True])
+def test_issue16_item25_product_of_big_powers_is_refused_with_its_column(latex: bool) -> None:
+    text = "10^{299}\\cdot " * 60 + "x" if latex else "10^299*" * 60 + "x"
+    error, elapsed = timed_parse_error(text)
+    assert elapsed < FAST
+    assert "digits" in error.message
+    second = text.index("10", 1)  # the second factor (or the operator before it) is refused
+    assert error.position is not None and 2 <= error.position <= second
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1/(10^299+1) + 1/(10^299+3) + 1/(10^299+7)",
+        "(10^299 + 1)(10^299 + 3)",
+        "gamma(1000) gamma(1000) x",
+        "gamma(500)",
+        r"\frac{1}{10^{299}} \cdot \frac{1}{10^{299}}",
+    ],
+)
+def test_issue16_item25_issue17_item8_no_input_makes_an_unprintable_integer(text: str) -> None:
+    """Sums, products and function values are bounded, not only single powers."""
+    with pytest.raises(ParseError, match="digits"):
+        parse(text)
+
+
+def test_issue17_item8_largest_accepted_numbers_print() -> None:
+    expr = parse("10^299 x + gamma(100)")
+    assert len(str(expr)) < 600
+    assert expr == 10**299 * x + sp.factorial(99)
+
+
+@pytest.mark.parametrize("text", ["0^x", "0^(x^2+1)", r"0^{x}", "(1-1)^y"])
+def test_issue16_item27_zero_to_a_variable_power_is_refused_at_read_time(text: str) -> None:
+    """0^x is 0 where defined (x > 0) and undefined elsewhere; its derivative would carry
+    zoo. Refused with the reason, at the caret."""
+    with pytest.raises(ParseError, match="write 0 instead") as info:
+        parse(text)
+    assert info.value.position == text.index("^")
+
+
+def test_issue16_item27_zero_to_numeric_powers_still_evaluates() -> None:
+    assert parse("0^2 + x") == x
+    assert parse("0^0") == 1
+    with pytest.raises(ParseError, match="division by zero"):
+        parse("0^-1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sigmoid(sigmoid(sigmoid(sigmoid(asin(2)))))",
+        "sigmoid(sigmoid(sigmoid(sigmoid(sigmoid(sigmoid(sigmoid(asin(2))))))))",
+        "softplus(softplus(1/sqrt(asin(4)))**y)",
+        "softplus(softplus(softplus(softplus(asin(3)))))",
+    ],
+)
+def test_issue17_item2_nested_ml_functions_of_numbers_parse_fast(text: str) -> None:
+    start = time.perf_counter()
+    expr = parse(text)
+    assert time.perf_counter() - start < FAST
+    assert isinstance(expr, sigmoid | softplus)
+
+
+def test_issue17_item2_numeric_values_of_nested_sigmoids_are_fast_and_right() -> None:
+    expr = parse("sigmoid(sigmoid(sigmoid(sigmoid(sigmoid(sigmoid(asin(2)))))))")
+    start = time.perf_counter()
+    value = complex(expr.evalf(30))
+    assert time.perf_counter() - start < FAST
+    expected = complex(sp.asin(2).evalf(40))
+    for _ in range(6):
+        expected = 1 / (1 + __import__("cmath").exp(-expected))
+    assert abs(value - expected) < 1e-12
+
+
+def test_issue17_item2_ml_functions_keep_their_exact_values() -> None:
+    assert sigmoid(0) == half and softplus(0) == sp.log(2) and sigmoid(x - x) == half
+    assert relu(-3) == 0 and relu(half) == half
+    assert sp.N(sigmoid(1), 40) == sp.N(1 / (1 + sp.exp(-1)), 40)
+    point = sp.Rational(73, 100)  # not exact in binary: converted at the full precision
+    assert sp.N(sigmoid(point), 40) == sp.N(1 / (1 + sp.exp(-point)), 40)
+    assert sp.N(softplus(point + sp.I), 40) == sp.N(sp.log(1 + sp.exp(point + sp.I)), 40)
+    assert sp.N(softplus(-800)) > 0  # log1p: no cancellation to 0
+
+
+def test_issue17_item7_a_time_limit_during_parsing_is_not_bad_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reader lets the CLI's time limit through: exit 3, 'gave up after', not 'could
+    not read the expression'."""
+    from symderiv.cli import app
+    from symderiv.parsing import reader
+
+    def slow_validate(expr: sp.Expr, text: str) -> sp.Expr:
+        time.sleep(5)
+        return expr
+
+    monkeypatch.setattr(reader, "_validate", slow_validate)
+    code = app.main(["--timeout", "0.3", "diff", "sigmoid(sigmoid(asin(2)))"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "gave up after 0.3 s" in err
+    assert "could not read" not in err
+
+
+def test_issue17_item7_only_foreign_errors_become_parse_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class CallerStop(Exception):
+        pass
+
+    def stop(expr: sp.Expr, text: str) -> sp.Expr:
+        raise CallerStop
+
+    from symderiv.parsing import reader
+
+    monkeypatch.setattr(reader, "_validate", stop)
+    with pytest.raises(CallerStop):
+        parse("x + 1")
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("ln(0)", 0, "ln(0) is undefined"),
+        ("x + log(0)", 4, "log(0) is undefined"),
+        ("1 + tan(pi/2)", 4, "tan(pi/2) is undefined"),
+        ("cot(0)", 0, "cot(0) is undefined"),
+        (r"\ln 0", 0, "ln(0) is undefined"),
+    ],
+)
+def test_issue17_item9_undefined_function_values_have_a_column(
+    text: str, position: int, message: str
+) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert info.value.position == position
+    assert info.value.message == message
+
+
+def test_issue17_item9_relu_of_a_complex_number_evaluates_without_error() -> None:
+    expr = parse("relu(asin(2))")
+    assert expr.evalf() == expr  # no real value: stays as it is, no "not comparable"
+    assert parse("relu(x)").evalf(subs={x: -2}) == 0
+    assert parse("relu(pi)").evalf() == sp.pi.evalf()
+
+
+def test_issue18_item4_parse_guards_never_ask_sympy_assumptions_about_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Exact zero is tested structurally: no evalf while reading textbook expressions."""
+    from sympy.core import evalf as evalf_module
+
+    calls: list[object] = []
+    original = evalf_module.evalf
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(evalf_module, "evalf", counting)
+    texts = ["1/(1+e^(-x))", "x^2 sin(x)/(x+1)", "sigmoid(2) + softplus(3) x", "ln(2)/x"]
+    # A numeric denominator asked denominator.is_zero, which evaluated it (5 evalf calls).
+    texts += ["x/(sqrt(2) - 1)", r"\frac{x}{\sqrt{3}-1}", "1/(pi - 3) + x"]
+    for text in texts:
+        parse(text)
+    assert calls == []
+
+
+# ------------------------------------------------------- messages in the user's language
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+KOREAN_CORPUS = [text for text, _ in BAD_INPUTS] + [
+    "0^x",
+    "10^299*10^299",
+    "sin^-2 x",
+    "x2 3 4",
+    "log_ x",
+    "d/dx",
+    "ln(0)",
+    r"\frac{d^2}{dx^3} x",
+    r"\operatorname{E}\left(x\right)",
+    r"J\left(x\right)",
+    r"F\left(x\right)",
+    r"\middle( x",
+    r"\operatorname{atan}_{3}\left(x, y\right)",
+    r"\sin^{-2} x",
+    r"\mathrm{xyz}",
+    r"\left\{ x \right\}",
+]
+
+
+@pytest.mark.parametrize("text", KOREAN_CORPUS, ids=[repr(t[:30]) for t in KOREAN_CORPUS])
+def test_issue16_item17_every_parse_error_has_a_korean_text(text: str) -> None:
+    """ParseError.localized("ko") translates every refusal (what and where)."""
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    error = info.value
+    assert error.key is not None, error.message
+    korean = error.localized("ko")
+    assert _HANGUL.search(korean), korean
+    if error.position is not None:
+        assert f"{error.position + 1}번째 글자" in korean
+    assert error.localized("en") == str(error)
+
+
+def test_issue16_item17_korean_message_keeps_the_varying_parts() -> None:
+    with pytest.raises(ParseError) as info:
+        parse("x + ln(0)")
+    assert info.value.key == "{a} is undefined"
+    assert info.value.localized("ko") == (
+        "ln(0)은(는) 정의되지 않습니다 (5번째 글자)\n  x + ln(0)\n      ^"
+    )
+
+
+def test_issue16_item17_korean_templates_use_the_same_parts() -> None:
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(
+        resources.files("symderiv").joinpath("messages_errors.toml").read_text("utf-8")
+    )
+    for entry in data["message"]:
+        parts = sorted(re.findall(r"\{([abc])\}", entry["en"]))
+        assert sorted(re.findall(r"\{([abc])\}", entry["ko"])) == parts, entry["en"]
+        assert _HANGUL.search(entry["ko"]), entry["en"]

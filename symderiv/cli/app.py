@@ -27,7 +27,7 @@ DEFAULT_TIMEOUT = 60.0
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class _TimeLimit(Exception):
+class _TimeLimit(BaseException):  # not an Exception: no `except Exception` may swallow it
     pass
 
 

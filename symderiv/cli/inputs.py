@@ -44,13 +44,14 @@ class CliError(DerivationError):
         self.key, self.values = key, values
         super().__init__(say(key, "en", **values))
 
-    def message(self, lang: str = "en") -> str:
+    def localized(self, lang: str = "en") -> str:
+        """The message in ``lang`` (the protocol ParseError follows too)."""
         return say(self.key, lang, **self.values)
 
 
 def error_text(exc: BaseException, lang: str) -> str:
-    """An error's message in ``lang`` where the error can say it there."""
-    localized = getattr(exc, "message", None)
+    """An error's message in ``lang`` where the error can say it there (``localized``)."""
+    localized = getattr(exc, "localized", None)
     text = localized(lang) if callable(localized) else str(exc)
     return say("error", lang, text=text)
 

@@ -23,8 +23,9 @@ Plain-text conventions
 * ``^`` and ``**`` are powers, right-associative: ``2^3^2`` is 2^9, ``-x^2`` is -(x^2),
   ``2^-x`` is 2^(-x).
 * Implicit multiplication: ``2x``, ``x y``, ``3 sin(x)``, ``(x+1)(x-1)``, ``x(x+1)``.
-  A number may start a product but not continue one: ``x2`` is the symbol x2, while
-  ``1 2``, ``x 2`` and ``(x+1)2`` are refused. An implicit product right after ``/`` is
+  A number continues a product only after a space: ``x 2^(x-1)`` is x·2^(x−1) (also
+  in LaTeX, ``x 2^{x-1}``), ``x2`` is the symbol x2, while ``(x+1)2`` and two numbers
+  apart (``1 2``, which may be a digit group) are refused. An implicit product right after ``/`` is
   refused as ambiguous (``1/2x``: write ``(1/2)x`` or ``1/(2x)``), and so is a one-token
   exponent glued to what follows (``e^2x``: write ``e^(2x)`` or ``e^2 x``).
 * Decimals are exact: ``0.1`` is ``Rational(1, 10)``. Scientific notation (``1e5``) is refused.
@@ -41,7 +42,11 @@ Plain-text conventions
   csch and their inverses, exp, ln, log (natural!), ``log(x, b)``, ``log_2 x``, log2,
   log10, sqrt, cbrt, abs and ``|x|``, sigmoid, softplus, relu/ReLU, erf, gamma,
   heaviside, sign/sgn. ``sigma``, ``σ``, ``gamma`` and ``Gamma`` are functions only when
-  ``(`` follows immediately; otherwise they are symbols.
+  ``(`` follows immediately; otherwise they are symbols. ``Gamma(a, x)`` is the upper and
+  ``gamma(a, x)`` the lower incomplete gamma function. Special functions SymPy can
+  differentiate, as whole words followed by ``(``: erfc erfi erfinv erfcinv Ei Si Ci Shi
+  Chi li Li loggamma digamma sinc LambertW polygamma polylog expint uppergamma lowergamma
+  atan2 max min.
 * ``f``, ``g``, ``h`` immediately followed by ``(`` are undefined functions:
   ``f(g(x))`` is ``Function('f')(Function('g')(x))``. Any other word of two or more
   letters directly followed by ``(`` that does not end in a function name (``foo(x)``)
@@ -69,6 +74,18 @@ refused as ambiguous; write ``x^{23}``, ``w_{12}``). Conventions match plain tex
 ``\frac{d}{dx}(x^2)`` and ``\frac{d^2}{dx^2} x^3`` are unevaluated derivatives.
 ``2\frac{1}{2}`` is 2·½ (no mixed fractions).
 
+Everything ``sympy.latex`` prints for the functions above is read back: powers on function
+names (``\sin^{\frac{5}{2}}{\left(x \right)}`` is sin(x)^(5/2); ``\sin^{-1}`` stays asin),
+``\operatorname{erfc}`` and the other special functions, ``\operatorname{Li}_{2}`` (polylog),
+``\operatorname{E}_{n}`` (expint), ``\operatorname{atan}_{2}``, ``\operatorname{B}`` (beta),
+``\max``/``\min``, ``\Gamma``/``\gamma`` of two arguments, and SymPy's letter-named calls
+``W`` (LambertW), ``K``, ``E``, ``F``, ``\Pi`` (elliptic integrals, with ``\middle|`` and
+``;`` between arguments), ``J_{n}``, ``Y_{n}``, ``I_{n}``, ``K_{n}`` (Bessel), ``S``, ``C``
+(Fresnel), ``\zeta``, ``\eta``, ``\theta`` (Heaviside), ``\delta`` (Dirac delta). A letter is
+such a call only when ``\left(`` follows it directly, as SymPy prints it; ``W(x)`` and
+``W \left(x\right)`` stay products. SymPy's ``\gamma`` (Euler's constant) and ``i``
+(the imaginary unit) are read as symbols, as people use them.
+
 Every bracket group, function argument, fraction part and exponent is read by this package;
 the library only sees a flat skeleton such as ``\variable{P0}+\variable{P1}\cdot
 \variable{P2}`` (at most 100 operators), so its exponential look-ahead on nested brackets
@@ -86,7 +103,19 @@ Limits
 ``MAX_LENGTH`` characters; ``MAX_DEPTH`` nested brackets in plain text and
 ``MAX_LATEX_DEPTH`` in LaTeX; numeric literals of at most ``MAX_INTEGER_DIGITS`` digits;
 numeric exponents of magnitude at most ``MAX_EXPONENT``; powers of numbers that would
-exceed ``MAX_RESULT_DIGITS`` digits are refused before they are computed.
+exceed ``MAX_RESULT_DIGITS`` digits are refused before they are computed, and any number
+a product, sum or function value makes (``10^299*10^299``, ``gamma(1000)``) is refused
+past that size, so every integer a parsed expression holds prints. Orders and parameters
+of the special functions SymPy expands (polylog, expint, incomplete gamma, Bessel, zeta,
+...) are at most ``MAX_SPECIAL_NUMBER`` in magnitude. ``0^x`` with a non-numeric exponent
+is refused (0 where defined, undefined elsewhere; its derivative would hold zoo).
+
+Errors
+------
+A ParseError says what and where (``position``); ``error.localized("ko")`` gives the same
+in Korean from ``messages_errors.toml`` and ``error.key`` the message's English template.
+Only SymPy's and the LaTeX library's own error types become ParseError: anything else
+(a caller's time limit, KeyboardInterrupt, MemoryError) passes through.
 """
 
 from __future__ import annotations
@@ -101,6 +130,7 @@ from symderiv.parsing.limits import (
     MAX_LENGTH,
     MAX_RESULT_DIGITS,
 )
+from symderiv.parsing.names import MAX_SPECIAL_NUMBER
 from symderiv.parsing.reader import parse, parse_equation
 
 __all__ = [
@@ -111,6 +141,7 @@ __all__ = [
     "MAX_LATEX_DEPTH",
     "MAX_LENGTH",
     "MAX_RESULT_DIGITS",
+    "MAX_SPECIAL_NUMBER",
     "is_latex",
     "parse",
     "parse_equation",

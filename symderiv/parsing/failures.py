@@ -12,6 +12,28 @@ from typing import NoReturn
 
 from symderiv.errors import ParseError
 
+#: Exception types that SymPy or the LaTeX library raise on input they cannot handle; the
+#: parser turns these (and only these) into ParseError. Anything else — a time limit, a
+#: KeyboardInterrupt, MemoryError — passes through untouched.
+_FOREIGN_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+    RuntimeError,
+    AssertionError,
+)
+
+
+def _is_foreign_error(exc: BaseException) -> bool:
+    """True for an error of SymPy or the LaTeX library about the input (see above).
+
+    latex2sympy2_extended raises bare ``Exception`` for syntax errors, so that exact type
+    counts too; subclasses of Exception defined elsewhere (a caller's time limit) do not.
+    """
+    return type(exc) is Exception or isinstance(exc, _FOREIGN_ERRORS)
+
 
 class _Refusal(Exception):
     """A value we will not build (too large, undefined); callers add the position."""

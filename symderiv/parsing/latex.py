@@ -16,7 +16,7 @@ import sympy as sp
 
 from symderiv.errors import ParseError
 from symderiv.parsing.checks import _check_nesting
-from symderiv.parsing.failures import _error, _first_line, _Refusal
+from symderiv.parsing.failures import _error, _first_line, _is_foreign_error, _Refusal
 from symderiv.parsing.labels import _split_equation, _stray_differential
 from symderiv.parsing.latex_lexer import _LatexTokenizer, _strip_wrappers
 from symderiv.parsing.latex_tree import (
@@ -35,10 +35,26 @@ from symderiv.parsing.limits import (
     _MAX_LIBRARY_OPERATORS,
     MAX_DERIVATIVE_ORDER,
     MAX_LATEX_DEPTH,
+    _bounded,
     _divide,
+    _is_zero_literal,
     _power,
 )
-from symderiv.parsing.names import _FUNCS, _GREEK, _apply, _apply_power, _build_sqrt, _Func
+from symderiv.parsing.names import (
+    _FUNCS,
+    _GREEK,
+    _LETTER_FUNCTIONS,
+    _SUBSCRIPTED,
+    _apply,
+    _apply_letter,
+    _apply_power,
+    _apply_subscripted,
+    _build_sqrt,
+    _Func,
+)
+
+# What separates arguments in a call: SymPy writes \Pi\left(n; x\middle| m\right).
+_ARGUMENT_SEPARATORS = (",", ";", "\\middle|")
 
 
 @dataclass
@@ -113,7 +129,7 @@ class _LatexTranslator:
             if isinstance(item, _Tok) and item.kind == "op":
                 self.operator_error(item)
             if not expect_operand:
-                if isinstance(item, _Tok) and item.kind == "num":
+                if isinstance(item, _Tok) and item.kind == "num" and not _spaced_number(items, i):
                     self.fail("a number cannot follow a factor directly; use \\cdot", item.pos)
                 if after_division:
                     self.fail(
@@ -122,7 +138,8 @@ class _LatexTranslator:
                     )
                 parts.append(_Part("juxt", _item_pos(item)))
             value, i = self.atom(items, i)
-            if parts and parts[-1].kind == "op" and parts[-1].value == "/" and value.is_zero:
+            after_slash = parts and parts[-1].kind == "op" and parts[-1].value == "/"
+            if after_slash and _is_zero_literal(value):
                 self.fail("division by zero", division_at)
             parts.append(_Part("val", _item_pos(item), value))
             expect_operand = False
@@ -154,12 +171,12 @@ class _LatexTranslator:
                 " group some terms in brackets",
                 parts[0].pos,
             )
-        values: dict[str, sp.Expr] = {}
+        values: dict[str, _Part] = {}
         chunks: list[tuple[str, int]] = []
         for part in parts:
             if part.kind == "val":
                 name = f"P{len(values)}"
-                values[name] = part.value
+                values[name] = part
                 chunks.append((rf"\variable{{{name}}}", part.pos))
             elif part.kind == "op":
                 chunks.append(({"*": r"\cdot ", "/": "/"}.get(part.value, part.value), part.pos))
@@ -171,27 +188,31 @@ class _LatexTranslator:
         except ParseError:
             raise
         except Exception as exc:
+            if not _is_foreign_error(exc):
+                raise
             self.fail(
                 f"the LaTeX reader could not combine these terms ({_first_line(exc)})",
                 _library_error_position(exc, chunks),
             )
         return self.rebuild(raw, values)
 
-    def rebuild(self, node: Any, values: dict[str, sp.Expr]) -> sp.Expr:
+    def rebuild(self, node: Any, values: dict[str, _Part]) -> sp.Expr:
         """Rebuild the library's unevaluated skeleton from our values (allow-listed)."""
         if isinstance(node, sp.Symbol) and node.name in values:
-            return values[node.name]
+            return values[node.name].value
         if isinstance(node, sp.Integer):
             return node
         if isinstance(node, sp.Add):
-            return sp.Add(*(self.rebuild(arg, values) for arg in node.args))
+            total = sp.Add(*(self.rebuild(arg, values) for arg in node.args))
+            return self.guarded(_where(node, values), _bounded, total)
         if isinstance(node, sp.Mul):
             value: sp.Expr = sp.Integer(1)
             for arg in node.args:
+                at = _where(arg, values)
                 if isinstance(arg, sp.Pow) and arg.exp == -1:
-                    value = self.guarded(None, _divide, value, self.rebuild(arg.base, values))
+                    value = self.guarded(at, _divide, value, self.rebuild(arg.base, values))
                 else:
-                    value = value * self.rebuild(arg, values)
+                    value = self.guarded(at, _bounded, value * self.rebuild(arg, values))
             return value
         if isinstance(node, sp.Pow) and node.exp == -1:
             return self.guarded(None, _divide, sp.Integer(1), self.rebuild(node.base, values))
@@ -268,6 +289,9 @@ class _LatexTranslator:
         """A symbol (with subscript), a constant, or f(x) / \\sigma(x)."""
         tok = items[i]
         meaning: _Name = tok.value
+        call = self.letter_call(items, i)
+        if call is not None:
+            return call
         after = items[i + 1] if i + 1 < len(items) else None
         if _is_op(after, "_") and not after.space:
             return sp.Symbol(f"{tok.text}_{self.subscript(items, i + 1)}"), i + 3
@@ -279,6 +303,45 @@ class _LatexTranslator:
                 return self.guarded(tok.pos, _apply, _FUNCS[meaning.name], args), i + 2
             return sp.Function(meaning.name)(*args), i + 2
         return sp.Symbol(meaning.name), i + 1
+
+    def letter_call(self, items: list[Any], i: int) -> tuple[sp.Expr, int] | None:
+        r"""SymPy's calls of letter-named functions, or None if ``items[i]`` starts none.
+
+        ``W\left(x\right)`` (LambertW), ``J_{1}\left(x\right)`` (besselj),
+        ``F\left(x\middle| m\right)``, ``\Gamma^{2}\left(x\right)``, ``f{\left(x \right)}``:
+        a letter function needs ``\left(`` right after the name and its scripts (SymPy's
+        form; ``W(x)`` stays a product), a callable name (``\Gamma``, ``f``) any ``(``; SymPy
+        may wrap the call in braces (``f^{2}{\left(x \right)}``).
+        """
+        tok = items[i]
+        letter = _LETTER_FUNCTIONS.get(tok.text)
+        if letter is None and not tok.value.callable:
+            return None
+        scripts: dict[str, int] = {}
+        j = i + 1
+        while j + 1 < len(items) and _is_op(items[j], "^", "_") and items[j].text not in scripts:
+            scripts[items[j].text], j = j, j + 2
+        call = _call_group(items[j] if j < len(items) else None)
+        if call is None or (letter is not None and not self.text.startswith("\\left", call.pos)):
+            return None
+        braced = call is not items[j]
+        if letter is None and ("_" in scripts or not (scripts or braced)):
+            return None  # \sigma_1 is a symbol; \Gamma(x) takes the usual callable path
+        with self.nest(tok.pos):
+            index = None
+            if "_" in scripts:
+                index, _ = self.script(items, scripts["_"], "subscript")
+            args = self.call_args(call)
+            if letter is not None:
+                value = self.guarded(tok.pos, _apply_letter, letter, index, args)
+            elif tok.value.name in _FUNCS:
+                value = self.guarded(tok.pos, _apply, _FUNCS[tok.value.name], args)
+            else:
+                value = sp.Function(tok.value.name)(*args)
+            if "^" in scripts:
+                power, _ = self.script(items, scripts["^"], "power")
+                value = self.guarded(items[scripts["^"]].pos, _power, value, power)
+        return value, j + 1
 
     def subscript(self, items: list[Any], i: int) -> str:
         """The subscript after ``items[i]`` (an '_'): a digit, a letter, or ``{...}``."""
@@ -307,7 +370,7 @@ class _LatexTranslator:
             self.fail("a function needs an argument", group.pos)
         args, current, start = [], [], group.pos
         for item in group.items:
-            if _is_op(item, ","):
+            if _is_op(item, *_ARGUMENT_SEPARATORS):
                 args.append(self.expr(current, start))
                 current, start = [], item.pos
             else:
@@ -316,17 +379,24 @@ class _LatexTranslator:
         return args
 
     def function(self, items: list[Any], i: int) -> tuple[sp.Expr, int]:
-        r"""``\sin^2 x``, ``\log_2(x)``, ``\exp{x}``, ``\ln x`` ... with argument scoping."""
+        r"""``\sin^2 x``, ``\log_2(x)``, ``\exp{x}``, ``\ln x`` ... with argument scoping.
+
+        Also SymPy's forms: ``\sin^{\frac{3}{2}}{\left(x \right)}`` (any positive power),
+        ``\operatorname{Li}_{2}\left(x\right)``, ``\operatorname{atan}_{2}{\left(y,x \right)}``.
+        """
         tok = items[i]
         spec: _Func = tok.value.func
-        power: int | None = None
+        power: sp.Expr | None = None
         base: sp.Expr | None = None
+        index: sp.Expr | None = None
         with self.nest(tok.pos):
             j = i + 1
             while j < len(items) and _is_op(items[j], "^", "_"):
                 mark = items[j]
                 if mark.text == "_" and spec.name == "log" and base is None:
                     base, j = self.script(items, j, "log base")
+                elif mark.text == "_" and tok.text in _SUBSCRIPTED and index is None:
+                    index, j = self.script(items, j, "subscript")
                 elif mark.text == "^" and power is None:
                     power, j = self.function_power(items, j)
                 else:
@@ -335,7 +405,7 @@ class _LatexTranslator:
             if isinstance(after, _Group) and after.kind in "([":
                 args, j = self.call_args(after), j + 1
             elif isinstance(after, _Group) and after.kind == "{":
-                args, j = [self.group(after)], j + 1
+                args, j = self.braced_args(after), j + 1
             else:
                 arg, j = self.bare_argument(items, j, tok)
                 args = [arg]
@@ -343,24 +413,24 @@ class _LatexTranslator:
                 if len(args) != 1:
                     self.fail("\\log_b takes one argument", tok.pos)
                 args.append(base)
-            value = self.guarded(tok.pos, _apply, spec, args)
+            if index is not None:
+                value = self.guarded(tok.pos, _apply_subscripted, tok.text, index, args)
+            else:
+                value = self.guarded(tok.pos, _apply, spec, args)
             if power is not None:
                 value = self.guarded(tok.pos, _apply_power, spec, value, args, power)
         return value, j
 
-    def function_power(self, items: list[Any], i: int) -> tuple[int, int]:
-        r"""The whole number in ``\sin^2``, ``\sin^{2}`` or ``\sin^{-1}``."""
-        caret = items[i]
-        item = items[i + 1] if i + 1 < len(items) else None
-        inner = item.items if isinstance(item, _Group) and item.kind in "{(" else [item]
-        sign = 1
-        if len(inner) == 2 and _is_op(inner[0], "-"):
-            sign, inner = -1, inner[1:]
-        if len(inner) == 1 and isinstance(inner[0], _Tok) and inner[0].kind == "num":
-            number = inner[0].value
-            if number.is_Integer and (isinstance(item, _Group) or len(inner[0].text) == 1):
-                return sign * int(number), i + 2
-        self.fail("a power on a function name must be a whole number, like \\sin^2 x", caret.pos)
+    def braced_args(self, group: _Group) -> list[sp.Expr]:
+        r"""``{x}``, or SymPy's ``{\left(2,x \right)}``: a brace group around a call."""
+        inner = group.items
+        if len(inner) == 1 and isinstance(inner[0], _Group) and inner[0].kind == "(":
+            return self.call_args(inner[0])
+        return [self.group(group)]
+
+    def function_power(self, items: list[Any], i: int) -> tuple[sp.Expr, int]:
+        r"""The power in ``\sin^2``, ``\sin^{2}``, ``\sin^{\frac{3}{2}}`` or ``\sin^{-1}``."""
+        return self.script(items, i, "power")
 
     def starts_function(self, items: list[Any], j: int) -> bool:
         """Does ``items[j]`` begin a function application or a derivative operator?"""
@@ -509,6 +579,31 @@ class _LatexTranslator:
                 return self.guarded(tok.pos, _build_sqrt, radicand), j
             exponent = self.guarded(tok.pos, _divide, sp.Integer(1), index)
             return self.guarded(tok.pos, _power, radicand, exponent), j
+
+
+def _call_group(item: Any) -> _Group | None:
+    """The ``(`` group of a call right after a name: ``(x)``, or SymPy's ``{\\left(x \\right)}``."""
+    if not isinstance(item, _Group) or item.space:
+        return None
+    if item.kind == "(":
+        return item
+    inner = item.items
+    if item.kind == "{" and len(inner) == 1 and isinstance(inner[0], _Group):
+        return inner[0] if inner[0].kind == "(" else None
+    return None
+
+
+def _where(node: sp.Basic, values: dict[str, _Part]) -> int | None:
+    """Where the part of the skeleton ``node`` starts in the text (its first placeholder)."""
+    found = [values[s.name].pos for s in node.free_symbols if s.name in values]
+    return min(found, default=None)
+
+
+def _spaced_number(items: list[Any], i: int) -> bool:
+    """A number after a factor and a space is a product (``x 2^{x-1}``), unless the factor
+    before is a number too (``1 000`` may be a digit group)."""
+    previous = items[i - 1]
+    return items[i].space and not (isinstance(previous, _Tok) and previous.kind == "num")
 
 
 def _parse_latex(text: str, *, equation: bool) -> list[sp.Expr]:

@@ -6,9 +6,10 @@ r"""The LaTeX tokenizer: wrappers and allow-listed commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
-from symderiv.parsing.failures import _describe, _error
+from symderiv.parsing.failures import _describe, _error, _Refusal
 from symderiv.parsing.lexer import (
     _ASCII_LETTERS,
     _DIGITS,
@@ -21,7 +22,15 @@ from symderiv.parsing.lexer import (
     _Name,
     _Tok,
 )
-from symderiv.parsing.names import _FUNCS, _GREEK, _GREEK_CHARS, _words
+from symderiv.parsing.names import (
+    _FUNCS,
+    _GREEK,
+    _GREEK_CHARS,
+    _OPERATOR_ONLY,
+    _SUBSCRIPTED,
+    _Func,
+    _words,
+)
 
 _LATEX_SPACING = _words(
     ", ; : ! quad qquad displaystyle textstyle thinspace medspace thickspace enspace"
@@ -32,9 +41,12 @@ _LATEX_SIZES = frozenset(
 )
 _LATEX_FUNCTIONS = _words(
     "sin cos tan sec csc cot arcsin arccos arctan arcsec arccsc arccot sinh cosh tanh coth"
-    " sech csch arsinh arcosh artanh arcsinh arccosh arctanh ln log exp erf sgn"
+    " sech csch arsinh arcosh artanh arcsinh arccosh arctanh ln log exp erf sgn max min"
 )
 _LATEX_NAMED = _words("mathrm operatorname text textrm mathit mbox")
+_DELIMITED_COMMANDS = (
+    _LATEX_SPACING | _LATEX_SIZES | _LATEX_NAMED | frozenset({"left", "right", "middle"})
+)
 _LATEX_DELIMITERS = {
     "(": ("open", "("), ")": ("close", ")"), "[": ("open", "["), "]": ("close", "]"),
     "|": ("bar", "|"), r"\lvert": ("open", "|"), r"\rvert": ("close", "|"),
@@ -64,6 +76,17 @@ def _strip_wrappers(text: str) -> tuple[int, int]:
                 _error(f"'{opener}' is never closed", text, start)
             return start + len(opener), end - len(closer)
     return start, end
+
+
+def _needs_subscript(name: str) -> Callable[..., Any]:
+    r"""The builder of ``\operatorname{E}`` written without its subscript: a refusal."""
+
+    def refuse(*args: Any) -> Any:
+        raise _Refusal(
+            f"\\operatorname{{{name}}} needs a subscript, as in \\operatorname{{E}}_{{2}}"
+        )
+
+    return refuse
 
 
 class _LatexTokenizer:
@@ -104,6 +127,9 @@ class _LatexTokenizer:
                 tok, self.i = _lex_greek_char(text, i, end, self.space)
                 self.tokens.append(tok)
                 self.space = False
+            elif c == ";":  # separates arguments, as in SymPy's \Pi\left(n; x\middle| m\right)
+                self.emit("op", ";", i, i + 1)
+                self.i += 1
             elif c in "{}()[]|":
                 kind = {"{": "open", "(": "open", "[": "open", "|": "bar"}.get(c, "close")
                 self.emit(kind, c, i, i + 1)
@@ -143,11 +169,15 @@ class _LatexTokenizer:
             self.emit(kind, value, pos, end)
         elif name in _LATEX_NAMED:
             self.named(name, pos)
+        elif name == "middle":
+            self.middle(pos)
         elif name in _LATEX_FUNCTIONS or name in _GREEK or name == "pi":
             self.emit("name", name, pos, end, _classify(name))
         else:
             self.fail(f"unsupported LaTeX command \\{name}", pos)
-        if name.isalpha() and name not in _LATEX_SPACING:  # math mode: spaces after are noise
+        # Math mode: spaces after a control word are noise (\pi x), but not after the
+        # delimiter or {...} that some commands take (\right) 3 is a spaced product).
+        if name.isalpha() and name not in _DELIMITED_COMMANDS:
             while self.i < self.end and self.text[self.i] in _WHITESPACE:
                 self.i += 1
 
@@ -173,6 +203,19 @@ class _LatexTokenizer:
         self.i = end
         self.emit(kind, value, pos, end)
 
+    def middle(self, pos: int) -> None:
+        r"""``\middle|``, SymPy's separator in elliptic integrals: ``F\left(x\middle| m\right)``."""
+        while self.i < self.end and self.text[self.i] in _WHITESPACE:
+            self.i += 1
+        if self.text.startswith("|", self.i):
+            end = self.i + 1
+        elif self.text.startswith("\\vert", self.i):
+            end = self.i + 5
+        else:
+            self.fail("\\middle is only understood as \\middle| between arguments", pos)
+        self.i = end
+        self.emit("op", "\\middle|", pos, end)
+
     def named(self, name: str, pos: int) -> None:
         r"""``\mathrm{e}``, ``\operatorname{ReLU}``, ``\text{ }`` and relatives."""
         text = self.text
@@ -192,7 +235,12 @@ class _LatexTokenizer:
             return
         if not content.isascii() or not content.isalpha():
             self.fail(f"unsupported \\{name}{{{shown}}}", pos)
-        if content in _FUNCS:
+        spec = _FUNCS.get(content) or _OPERATOR_ONLY.get(content)
+        if spec is None and content in _SUBSCRIPTED:  # \operatorname{E}_{2}: subscript needed
+            spec = _Func(content, _needs_subscript(content))
+        if spec is not None and name in ("operatorname", "mathrm"):
+            self.emit("name", content, pos, self.i, _Name("func", content, func=spec))
+        elif content in _FUNCS:
             self.emit("name", content, pos, self.i, _Name("func", content, func=_FUNCS[content]))
         elif name == "operatorname":
             self.fail(f"unknown operator \\operatorname{{{shown}}}", pos)

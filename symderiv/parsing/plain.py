@@ -16,7 +16,14 @@ from symderiv.parsing.checks import _check_nesting
 from symderiv.parsing.failures import _error, _Refusal
 from symderiv.parsing.labels import _split_equation, _stray_differential
 from symderiv.parsing.lexer import _Name, _Tok, _tokenize_plain
-from symderiv.parsing.limits import _MAX_NESTING, MAX_DEPTH, MAX_DERIVATIVE_ORDER, _divide, _power
+from symderiv.parsing.limits import (
+    _MAX_NESTING,
+    MAX_DEPTH,
+    MAX_DERIVATIVE_ORDER,
+    _bounded,
+    _divide,
+    _power,
+)
 from symderiv.parsing.names import _FUNCS, _apply, _apply_power, _Func
 
 
@@ -124,39 +131,49 @@ class _PlainParser:
 
     def expr(self) -> sp.Expr:
         """term (('+' | '-') term)*"""
+        start = self.peek().pos
         terms = [self.term()]
         while self.peek().is_op("+", "-"):
             op = self.advance()
             rhs = self.term()
             terms.append(rhs if op.text == "+" else -rhs)
-        return sp.Add(*terms)
+        return self.guarded(start, _bounded, sp.Add(*terms))
 
     def term(self) -> sp.Expr:
         """unary (('*' | '/') unary | implicit power)*"""
-        factors = [self.unary()]
+        value = self.unary()
         after_division = False
         while True:
             tok = self.peek()
             if tok.is_op("*"):
                 self.advance()
-                factors.append(self.unary())
+                factor = self.unary()
                 after_division = False
             elif tok.is_op("/"):
                 self.advance()
                 divisor = self.unary()
-                factors.append(self.guarded(tok.pos, _divide, sp.Integer(1), divisor))
+                factor = self.guarded(tok.pos, _divide, sp.Integer(1), divisor)
                 after_division = True
             elif self.starts_factor(tok):
-                if tok.kind == "num":
+                if tok.kind == "num" and not self.spaced_number(tok):
                     self.fail("a number cannot follow a factor directly; use '*'", tok.pos)
                 if after_division:
                     self.fail(
                         "ambiguous implicit product after '/': write (a/b)c or a/(bc)",
                         tok.pos,
                     )
-                factors.append(self.power())
+                factor = self.power()
             else:
-                return sp.Mul(*factors)
+                return value
+            # Multiply as we go, so a product whose numbers grow too large (10^299*10^299)
+            # is refused at the factor that makes it so.
+            value = self.guarded(tok.pos, _bounded, value * factor)
+
+    def spaced_number(self, tok: _Tok) -> bool:
+        """A number after a factor and a space is a product (``x 2^x``), unless the factor
+        before is a number too (``1 2`` may be a digit group: write ``1*2`` or ``12``)."""
+        previous = self.toks[self.i - 1]
+        return tok.space and previous.kind != "num"
 
     def unary(self) -> sp.Expr:
         """('+' | '-') unary | power"""
@@ -312,7 +329,7 @@ class _PlainParser:
         """func ('_' base)? ('^' int)? ( '(' args ')' | bare-argument )"""
         tok = self.advance()
         spec: _Func = tok.value.func
-        power: int | None = None
+        power: sp.Integer | None = None
         base: sp.Expr | None = None
         with self.nest(tok.pos):
             while True:
@@ -349,7 +366,7 @@ class _PlainParser:
             return tok.value.value if tok.value.kind == "const" else sp.Symbol(tok.text)
         self.fail("log_ must be followed directly by a number or a letter", underscore.pos)
 
-    def function_power(self, caret: _Tok) -> int:
+    def function_power(self, caret: _Tok) -> sp.Integer:
         """The whole-number power in ``sin^2 x``, ``sin^(2) x`` or ``sin^-1 x``."""
         wrapped = self.peek().is_op("(")
         if wrapped:
@@ -365,7 +382,7 @@ class _PlainParser:
             if not self.peek().is_op(")"):
                 self.fail("expected ')'", self.peek().pos)
             self.advance()
-        return sign * int(tok.value)
+        return sp.Integer(sign * int(tok.value))
 
     def bare_argument(self, func: _Tok) -> sp.Expr:
         """The implicit product after ``sin`` in ``sin 2x``; stops at * / + - ) or a function."""

@@ -10,7 +10,7 @@ import sympy as sp
 
 from symderiv.errors import ParseError
 from symderiv.parsing.checks import _check_text, is_latex
-from symderiv.parsing.failures import _first_line
+from symderiv.parsing.failures import _first_line, _is_foreign_error
 from symderiv.parsing.latex import _parse_latex
 from symderiv.parsing.plain import _parse_plain
 from symderiv.parsing.validate import _validate
@@ -30,7 +30,9 @@ def _read(text: str, latex: bool | None, *, equation: bool) -> list[sp.Expr]:
         raise
     except RecursionError:
         raise ParseError("expression is nested too deeply", text, None) from None
-    except Exception as exc:  # last line of defence: never leak another exception type
+    except Exception as exc:  # last line of defence for SymPy's and the library's errors
+        if not _is_foreign_error(exc):
+            raise  # e.g. the CLI's time limit: not a problem of the input
         raise ParseError(
             f"could not read the expression ({type(exc).__name__}: {_first_line(exc)})",
             text,

@@ -13,12 +13,35 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symderiv.parsing.failures import _error
-from symderiv.parsing.names import _FUNCS, _UNDEFINED_FUNCTIONS
-
-# Classes our function table builds (sqrt, cbrt, log2 build Pow/Mul, checked anyway).
-_ALLOWED_FUNCTION_TYPES: tuple[type, ...] = tuple(
-    {type(spec.build(sp.Symbol("x"))) for spec in _FUNCS.values()} - {sp.Pow, sp.Mul}
+from symderiv.parsing.limits import _too_big
+from symderiv.parsing.names import (
+    _FUNCS,
+    _LETTER_FUNCTIONS,
+    _OPERATOR_ONLY,
+    _SUBSCRIPTED,
+    _UNDEFINED_FUNCTIONS,
 )
+
+_PROBES = sp.symbols("p0:4")
+
+
+def _built_types() -> frozenset[type]:
+    """Classes our name tables build, probed with symbols (sqrt, log2 give Pow/Mul, which
+    are checked anyway; Max of symbols gives Max, gamma of two gives the incomplete ones)."""
+    built: set[type] = {sp.gamma, sp.uppergamma, sp.lowergamma, sp.besselk}
+    for spec in (*_FUNCS.values(), *_OPERATOR_ONLY.values(), *_SUBSCRIPTED.values()):
+        for count in spec.arity[:1]:
+            probes = _PROBES[: count + (spec in _SUBSCRIPTED.values())]
+            built.add(type(spec.build(*probes)))
+    for letter in _LETTER_FUNCTIONS.values():
+        for build, count in ((letter.plain, letter.arity[0]), (letter.indexed, 2)):
+            if build is not None:
+                built.add(type(build(*_PROBES[:count])))
+    return frozenset(built - {sp.Pow, sp.Mul, sp.Add})
+
+
+# Classes our function tables build.
+_ALLOWED_FUNCTION_TYPES: tuple[type, ...] = tuple(_built_types())
 # Functions no syntax produces but SymPy's own evaluation of allowed ones can, e.g.
 # Abs(exp(x)) -> exp(re(x)) and Abs(x**y) -> ... arg(x) ...
 _EVALUATION_FUNCTION_TYPES = (sp.re, sp.im, sp.arg, sp.conjugate)
@@ -53,5 +76,7 @@ def _validate(expr: Any, text: str) -> sp.Expr:
             )
         if not _allowed_node(node, parent):
             _error(f"unsupported construct: {type(node).__name__}", text, None)
+        if _too_big(node):
+            _error("a number in the expression is too large", text, None)
         stack.extend((arg, node) for arg in node.args)
     return expr
