@@ -96,11 +96,10 @@ def server():
 
 @pytest.fixture(scope="module")
 def plot_server():
-    """The same app with the stand-in plotter of tests/test_web_plot.py drawing figures,
-    and a token for grading."""
+    """The same app with figures drawn by symderiv.plot, and a token for grading."""
     code = (
         f"import sys, uvicorn; from symderiv.web import Settings, create_app; TOKEN={TOKEN!r}; "
-        "settings = Settings(workers=1, plotter='test_web_plot:stand_in_plot', token=TOKEN); "
+        "settings = Settings(workers=1, token=TOKEN); "
         "uvicorn.run(create_app(settings), "
         "host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')"
     )
