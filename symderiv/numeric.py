@@ -25,9 +25,10 @@ x = -1 is 1.
 Bounded work. The cost of some mpmath operations grows with the size of a number's
 exponent (argument reduction of ``sin`` of a huge number needs pi to as many bits; a power
 tower's exponent can outgrow memory). So magnitudes are estimated *before* the expensive
-call and refused with :class:`MagnitudeError` beyond ``2**MAX_MAGNITUDE_BITS`` (about
-10^315,000), periodic functions beyond ``2**MAX_PERIODIC_BITS``; numbers in messages are
-printed through :func:`describe_number`, which never expands a huge exponent.
+call (:mod:`symderiv.numeric_bounds`) and refused with :class:`MagnitudeError` beyond
+``2**MAX_MAGNITUDE_BITS`` (about 10^315,000), periodic functions beyond
+``2**MAX_PERIODIC_BITS``; numbers in messages are printed through
+:func:`describe_number`, which never expands a huge exponent.
 
 Speed: an expression is compiled once (cached per context) into a tree of Python closures,
 chosen by a dispatch table on the node's type; constant sub-expressions (``sqrt(2)``,
@@ -47,7 +48,6 @@ the six hyperbolic functions and their inverses, ``Abs``, ``sign``, ``Heaviside`
 
 from __future__ import annotations
 
-import math
 import operator
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -57,12 +57,30 @@ from typing import Any
 import mpmath
 import sympy as sp
 from mpmath.ctx_mp import MPContext
-from mpmath.libmp import finf, fnan, fninf, from_int
+from mpmath.libmp import from_int
 from sympy.core.function import AppliedUndef
 from sympy.core.relational import Relational
 
-from symderiv.errors import SymderivError
 from symderiv.functions import relu, sigmoid, softplus
+from symderiv.numeric_bounds import (
+    MAX_MAGNITUDE_BITS,
+    MAX_PERIODIC_BITS,
+    MAX_POLYGAMMA_ORDER,
+    NONFINITE,
+    Guard,
+    MagnitudeError,
+    NotRealError,
+    NumericError,
+    bounded,
+    describe_number,
+    exponential,
+    factorial_like,
+    log2_abs,
+    periodic,
+    power_size,
+    show,
+    squared_exponential,
+)
 from symderiv.sympy_values import as_sympy
 
 __all__ = [
@@ -82,31 +100,9 @@ __all__ = [
 ]
 
 
-class NumericError(SymderivError, ArithmeticError):
-    """An expression has no finite real value at a point, or cannot be evaluated at all."""
-
-
-class NotRealError(NumericError):
-    """A value (perhaps of a sub-expression) is not a real number."""
-
-
-class MagnitudeError(NumericError):
-    """A value is too large or too small to be evaluated with bounded work."""
-
-
-#: Values must lie between 2**-MAX_MAGNITUDE_BITS and 2**MAX_MAGNITUDE_BITS in size.
-MAX_MAGNITUDE_BITS = 2**20
-#: Periodic functions refuse arguments beyond 2**MAX_PERIODIC_BITS (argument reduction).
-MAX_PERIODIC_BITS = 2**12
-_MAX_EXP_ARGUMENT = MAX_MAGNITUDE_BITS * math.log(2)
-_MAX_GAMMA_ARGUMENT = 40_000  # gamma(40000) is about 2**570,000
-_MAX_POLYGAMMA_ORDER = 200
-
 Env = dict[sp.Symbol, Any]
 Compiled = Callable[[Env], Any]
 
-_NONFINITE = (finf, fninf, fnan)
-_LOG10_2 = math.log10(2)
 _LOCAL = threading.local()
 
 #: Node types whose derivative jumps (or which jump themselves) where an argument is 0.
@@ -130,86 +126,15 @@ def local_context() -> MPContext:
     return ctx
 
 
-# --------------------------------------------------------------------------- magnitudes
-
-
-def _log2_raw(raw: tuple[int, Any, int, int]) -> float:
-    if raw in _NONFINITE:
-        return math.inf
-    man = raw[1]
-    return raw[2] + math.log2(man) if man else -math.inf
-
-
-def log2_abs(value: Any) -> float:
-    """``log2 |value|`` of an mpmath number from its binary exponent: no rounding work, any
-    size (within half a bit for complex values); ``-inf`` for 0, ``inf`` for non-finite."""
-    if hasattr(value, "_mpc_"):
-        return max(_log2_raw(part) for part in value._mpc_)
-    if hasattr(value, "_mpf_"):
-        return _log2_raw(value._mpf_)
-    return math.log2(abs(value)) if value else -math.inf
-
-
-def describe_number(value: Any, digits: int = 8) -> str:
-    """``value`` for a message: ``digits`` significant digits, or ``about 10^N`` for a
-    number too large or small to print (its exponent is never expanded)."""
-    if hasattr(value, "_mpc_"):
-        re, im = (value.context.make_mpf(p) for p in value._mpc_)
-        return f"{describe_number(re, digits)} + {describe_number(im, digits)}i"
-    size = log2_abs(value)
-    if math.isfinite(size) and abs(size) > 3000:
-        sign = "-" if value < 0 else ""
-        return f"{sign}about 10^{size * _LOG10_2:.0f}"
-    try:
-        return mpmath.nstr(value, digits)
-    except (TypeError, ValueError):  # pragma: no cover - defensive
-        return repr(value)
-
-
-def _size_error(node: Any, bits: float) -> MagnitudeError:
-    which = "large" if bits > 0 else "small"
-    return MagnitudeError(
-        f"{_show(node)} is too {which} to evaluate here (about 10^{bits * _LOG10_2:.3g})"
-    )
-
-
-def _bounded(node: Any, value: Any) -> Any:
-    bits = log2_abs(value)
-    if abs(bits) > MAX_MAGNITUDE_BITS and bits != -math.inf:
-        raise _size_error(node, bits)
-    return value
-
-
-def _power_size(node: Any, base: Any, exponent: Any, complex_: bool = False) -> None:
-    """Refuse ``base ** exponent`` before computing it when the result's binary exponent,
-    about ``exponent * log2|base|``, would pass MAX_MAGNITUDE_BITS."""
-    lb = abs(log2_abs(base))
-    if complex_:
-        lb += 3  # the argument of a complex base adds at most pi/ln 2 bits per unit
-    if not lb or math.isinf(lb):
-        return
-    le = log2_abs(exponent)
-    if le == -math.inf:
-        return
-    if le + math.log2(lb) > math.log2(MAX_MAGNITUDE_BITS):
-        bits = lb * 2.0 ** min(le, 1000)
-        raise _size_error(node, bits if log2_abs(base) >= 0 else -bits)
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def _show(node: Any, limit: int = 70) -> str:
-    text = str(node)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _not_real(node: Any, value: Any) -> NumericError:
     if hasattr(value, "_mpc_"):
         return NotRealError(
-            f"{_show(node)} is not real here (its value is {describe_number(value)})"
+            f"{show(node)} is not real here (its value is {describe_number(value)})"
         )
-    return NumericError(f"{_show(node)} is not finite here (its value is {describe_number(value)})")
+    return NumericError(f"{show(node)} is not finite here (its value is {describe_number(value)})")
 
 
 def _checker(ctx: MPContext, lenient: bool) -> Callable[[Any, Any], Any]:
@@ -219,12 +144,12 @@ def _checker(ctx: MPContext, lenient: bool) -> Callable[[Any, Any], Any]:
     def check(node: Any, value: Any) -> Any:
         kind = type(value)
         if kind is mpf_type:
-            if value._mpf_ in _NONFINITE:
+            if value._mpf_ in NONFINITE:
                 raise _not_real(node, value)
             return value
         if lenient and kind is mpc_type:
-            if any(part in _NONFINITE for part in value._mpc_):
-                raise NumericError(f"{_show(node)} is not finite here")
+            if any(part in NONFINITE for part in value._mpc_):
+                raise NumericError(f"{show(node)} is not finite here")
             return value
         raise _not_real(node, value)
 
@@ -235,7 +160,7 @@ def _real_arg(node: Any, value: Any) -> Any:
     """An argument that must be real (for an order: Max, relu, Heaviside, a condition)."""
     if hasattr(value, "_mpc_"):
         if value.imag:
-            raise NotRealError(f"{_show(node)} needs a real argument, not {describe_number(value)}")
+            raise NotRealError(f"{show(node)} needs a real argument, not {describe_number(value)}")
         return value.real
     return value
 
@@ -257,13 +182,13 @@ def _to_mpf(value: Any, ctx: MPContext) -> Any:
         return ctx.make_mpf(value._mpf_)
     if isinstance(value, sp.Basic):
         if value.free_symbols:
-            raise NumericError(f"the value {_show(value)} is not a number")
+            raise NumericError(f"the value {show(value)} is not a number")
         return _run(_compile(value, ctx, False), {}, value, ctx)
     try:
         converted = ctx.convert(value)
     except (TypeError, ValueError) as exc:
         raise NumericError(f"the value {value!r} is not a real number") from exc
-    return _bounded(value, _checker(ctx, False)(value, converted))
+    return bounded(value, _checker(ctx, False)(value, converted))
 
 
 def _cached(fn: Compiled, ctx: MPContext) -> Compiled:
@@ -312,11 +237,11 @@ def _compile_number(node: sp.Expr, ctx: MPContext) -> Compiled:
         raise NumericError(f"{node} is not a finite number")
     exact = _exact(node, ctx)
     if exact is not None:
-        _bounded(node, exact)
+        bounded(node, exact)
         return _constant(exact)
     if node.is_Rational:
         p, q = int(node.p), int(node.q)
-        return _cached(lambda env: _bounded(node, ctx.mpf(p) / q), ctx)
+        return _cached(lambda env: bounded(node, ctx.mpf(p) / q), ctx)
     if isinstance(node, sp.NumberSymbol):
         name = _NUMBER_SYMBOLS.get(type(node))
         if name is not None:
@@ -327,7 +252,7 @@ def _compile_number(node: sp.Expr, ctx: MPContext) -> Compiled:
         )
     if node is sp.I:
         raise NotRealError("I (the imaginary unit) is not a real number")
-    raise NumericError(f"cannot evaluate the number {_show(node)}")
+    raise NumericError(f"cannot evaluate the number {show(node)}")
 
 
 # --------------------------------------------------------------------------- operators
@@ -380,11 +305,11 @@ def _integer_power(node: sp.Pow, base: Compiled, n: int) -> Compiled:
 
     def ev(env: Env) -> Any:
         b = base(env)
-        _power_size(node, b, n)
+        power_size(node, b, n)
         if n >= 0:
             return b**n
         if not b:
-            raise NumericError(f"division by zero in {_show(node)}")
+            raise NumericError(f"division by zero in {show(node)}")
         return 1 / (b ** (-n))
 
     return ev
@@ -397,12 +322,11 @@ def _square_root(node: sp.Pow, base: Compiled, ctx: MPContext, lenient: bool) ->
         b = base(env)
         if not b:
             if negative:
-                raise NumericError(f"division by zero in {_show(node)}")
+                raise NumericError(f"division by zero in {show(node)}")
             return b
         if not lenient and b < 0:
             raise NotRealError(
-                f"{_show(node)} is not real: square root of the negative number "
-                f"{describe_number(b)}"
+                f"{show(node)} is not real: square root of the negative number {describe_number(b)}"
             )
         root = ctx.sqrt(b)
         return 1 / root if negative else root
@@ -429,52 +353,27 @@ def _compile_pow(node: sp.Pow, args: list[Compiled], ctx: MPContext, lenient: bo
                 return ctx.zero
             if not x:
                 return ctx.one
-            raise NumericError(f"division by zero in {_show(node)}: 0 to a negative power")
+            raise NumericError(f"division by zero in {show(node)}: 0 to a negative power")
         if real and b > 0:
-            _power_size(node, b, x)
+            power_size(node, b, x)
             return check(node, ctx.power(b, x))
         if real and ctx.isint(x):
-            _power_size(node, b, x)
+            power_size(node, b, x)
             if abs(b) == 1:
                 return b if int(x) % 2 else ctx.one
             return b ** int(x)
         if not lenient:
             raise NotRealError(
-                f"{_show(node)} is not real: the negative number {describe_number(b)} "
+                f"{show(node)} is not real: the negative number {describe_number(b)} "
                 f"to the non-integer power {describe_number(x)}"
             )
-        _power_size(node, b, x, complex_=True)
+        power_size(node, b, x, complex_=True)
         return check(node, ctx.power(b, x))
 
     return ev
 
 
 # --------------------------------------------------------------------------- functions
-
-Guard = Callable[[Any, Any], None]
-
-
-def _periodic(node: Any, v: Any) -> None:
-    if log2_abs(v) > MAX_PERIODIC_BITS:
-        raise _size_error(node, log2_abs(v))
-
-
-def _exponential(node: Any, v: Any) -> None:
-    re = v.real if hasattr(v, "_mpc_") else v
-    if abs(re) > _MAX_EXP_ARGUMENT:
-        raise _size_error(node, float(re) / math.log(2))
-    if hasattr(v, "_mpc_"):
-        _periodic(node, v.imag)
-
-
-def _squared_exponential(node: Any, v: Any) -> None:
-    if log2_abs(v) > 20:
-        raise _size_error(node, 2.0 ** min(2 * log2_abs(v), 1000))
-
-
-def _factorial_like(node: Any, v: Any) -> None:
-    if log2_abs(v) > math.log2(_MAX_GAMMA_ARGUMENT):
-        raise _size_error(node, 2.0 ** min(log2_abs(v), 1000))
 
 
 def _unary(
@@ -502,9 +401,9 @@ def _unary(
                 r = fn(v)
             except (ValueError, ZeroDivisionError, ArithmeticError, TypeError) as exc:
                 raise NumericError(
-                    f"{_show(node)} has no value at {describe_number(v)} ({exc})"
+                    f"{show(node)} has no value at {describe_number(v)} ({exc})"
                 ) from exc
-            return _bounded(node, check(node, r))
+            return bounded(node, check(node, r))
 
         return ev
 
@@ -514,10 +413,10 @@ def _unary(
 def _compile_log(node: sp.log, args: list[Compiled], ctx: MPContext, lenient: bool) -> Compiled:
     def log1(v: Any, where: sp.Expr) -> Any:
         if not v:
-            raise NumericError(f"{_show(where)} is not finite: logarithm of 0")
+            raise NumericError(f"{show(where)} is not finite: logarithm of 0")
         if not lenient and v < 0:
             raise NotRealError(
-                f"{_show(where)} is not real: logarithm of the negative number {describe_number(v)}"
+                f"{show(where)} is not real: logarithm of the negative number {describe_number(v)}"
             )
         return ctx.log(v)
 
@@ -529,7 +428,7 @@ def _compile_log(node: sp.log, args: list[Compiled], ctx: MPContext, lenient: bo
     def ev(env: Env) -> Any:
         lb = log1(b(env), node)
         if not lb:
-            raise NumericError(f"{_show(node)}: logarithm to base 1")
+            raise NumericError(f"{show(node)}: logarithm to base 1")
         return log1(x(env), node) / lb
 
     return ev
@@ -573,7 +472,7 @@ def _compile_heaviside(
     def ev(env: Env) -> Any:
         v = _real_arg(node, arg(env))
         if not v:
-            raise NumericError(f"{_show(node)} is undefined where its argument is 0")
+            raise NumericError(f"{show(node)} is undefined where its argument is 0")
         return ctx.one if v > 0 else ctx.zero
 
     return ev
@@ -586,7 +485,7 @@ def _compile_dirac(
 
     def ev(env: Env) -> Any:
         if not _real_arg(node, arg(env)):
-            raise NumericError(f"{_show(node)} is infinite where its argument is 0")
+            raise NumericError(f"{show(node)} is infinite where its argument is 0")
         return ctx.zero
 
     return ev
@@ -603,7 +502,7 @@ def _compile_atan2(node: sp.atan2, args: list[Compiled], ctx: MPContext, lenient
     def ev(env: Env) -> Any:
         yv, xv = _real_arg(node, y(env)), _real_arg(node, x(env))
         if not yv and not xv:
-            raise NumericError(f"{_show(node)} is undefined at (0, 0)")
+            raise NumericError(f"{show(node)} is undefined at (0, 0)")
         return ctx.atan2(yv, xv)
 
     return ev
@@ -617,16 +516,16 @@ def _compile_polygamma(
 
     def ev(env: Env) -> Any:
         nv, xv = _real_arg(node, n(env)), x(env)
-        if not ctx.isint(nv) or nv < 0 or nv > _MAX_POLYGAMMA_ORDER:
+        if not ctx.isint(nv) or nv < 0 or nv > MAX_POLYGAMMA_ORDER:
             raise NumericError(
-                f"{_show(node)}: the order must be an integer from 0 to {_MAX_POLYGAMMA_ORDER}"
+                f"{show(node)}: the order must be an integer from 0 to {MAX_POLYGAMMA_ORDER}"
             )
-        _factorial_like(node, xv)
+        factorial_like(node, xv)
         try:
             r = ctx.psi(int(nv), xv)
         except (ValueError, ZeroDivisionError) as exc:
-            raise NumericError(f"{_show(node)} has no value at {describe_number(xv)}") from exc
-        return _bounded(node, check(node, r))
+            raise NumericError(f"{show(node)} has no value at {describe_number(xv)}") from exc
+        return bounded(node, check(node, r))
 
     return ev
 
@@ -651,14 +550,14 @@ _BUILDERS: dict[type, Builder] = {
     sp.Add: _compile_add,
     sp.Mul: _compile_mul,
     sp.Pow: _compile_pow,
-    sp.exp: _unary("exp", _exponential),
+    sp.exp: _unary("exp", exponential),
     sp.log: _compile_log,
-    sp.sin: _unary("sin", _periodic),
-    sp.cos: _unary("cos", _periodic),
-    sp.tan: _unary("tan", _periodic),
-    sp.sec: _unary("sec", _periodic),
-    sp.csc: _unary("csc", _periodic),
-    sp.cot: _unary("cot", _periodic),
+    sp.sin: _unary("sin", periodic),
+    sp.cos: _unary("cos", periodic),
+    sp.tan: _unary("tan", periodic),
+    sp.sec: _unary("sec", periodic),
+    sp.csc: _unary("csc", periodic),
+    sp.cot: _unary("cot", periodic),
     sp.asin: _unary("asin"),
     sp.acos: _unary("acos"),
     sp.atan: _unary("atan"),
@@ -666,12 +565,12 @@ _BUILDERS: dict[type, Builder] = {
     sp.asec: _unary("asec"),
     sp.acsc: _unary("acsc"),
     sp.atan2: _compile_atan2,
-    sp.sinh: _unary("sinh", _exponential),
-    sp.cosh: _unary("cosh", _exponential),
-    sp.tanh: _unary("tanh", _exponential),
-    sp.coth: _unary("coth", _exponential),
-    sp.sech: _unary("sech", _exponential),
-    sp.csch: _unary("csch", _exponential),
+    sp.sinh: _unary("sinh", exponential),
+    sp.cosh: _unary("cosh", exponential),
+    sp.tanh: _unary("tanh", exponential),
+    sp.coth: _unary("coth", exponential),
+    sp.sech: _unary("sech", exponential),
+    sp.csch: _unary("csch", exponential),
     sp.asinh: _unary("asinh"),
     sp.acosh: _unary("acosh"),
     sp.atanh: _unary("atanh"),
@@ -687,17 +586,17 @@ _BUILDERS: dict[type, Builder] = {
     sp.re: _compile_part,
     sp.conjugate: _compile_part,
     sp.im: _compile_part,
-    sp.erf: _unary("erf", _squared_exponential),
-    sp.erfc: _unary("erfc", _squared_exponential),
-    sp.erfi: _unary("erfi", _squared_exponential),
-    sp.gamma: _unary("gamma", _factorial_like),
-    sp.loggamma: _unary("loggamma", _factorial_like),
-    sp.digamma: _unary("digamma", _factorial_like),
+    sp.erf: _unary("erf", squared_exponential),
+    sp.erfc: _unary("erfc", squared_exponential),
+    sp.erfi: _unary("erfi", squared_exponential),
+    sp.gamma: _unary("gamma", factorial_like),
+    sp.loggamma: _unary("loggamma", factorial_like),
+    sp.digamma: _unary("digamma", factorial_like),
     sp.polygamma: _compile_polygamma,
-    sp.factorial: _unary("factorial", _factorial_like),
-    sp.sinc: _unary("sinc", _periodic),
-    sigmoid: _unary(_sigmoid, _exponential),
-    softplus: _unary(_softplus, _exponential),
+    sp.factorial: _unary("factorial", factorial_like),
+    sp.sinc: _unary("sinc", periodic),
+    sigmoid: _unary(_sigmoid, exponential),
+    softplus: _unary(_softplus, exponential),
     relu: _unary(_relu, real_only=True),
 }
 
@@ -734,7 +633,7 @@ def _compile_condition(cond: Any, ctx: MPContext, lenient: bool) -> Callable[[En
         return lambda env: any(p(env) for p in parts)
     if isinstance(cond, sp.Not):
         return lambda env: not parts[0](env)
-    raise NumericError(f"cannot evaluate the condition {_show(cond)}")
+    raise NumericError(f"cannot evaluate the condition {show(cond)}")
 
 
 def _compile_piecewise(node: sp.Piecewise, ctx: MPContext, lenient: bool) -> Compiled:
@@ -746,7 +645,7 @@ def _compile_piecewise(node: sp.Piecewise, ctx: MPContext, lenient: bool) -> Com
         for value, cond in branches:
             if cond(env):
                 return value(env)
-        raise NumericError(f"{_show(node)} is undefined here (no condition holds)")
+        raise NumericError(f"{show(node)} is undefined here (no condition holds)")
 
     return ev
 
@@ -756,13 +655,13 @@ def _compile_piecewise(node: sp.Piecewise, ctx: MPContext, lenient: bool) -> Com
 
 def _unsupported(node: sp.Basic) -> NumericError:
     if isinstance(node, AppliedUndef):
-        return NumericError(f"{_show(node)} is an undefined function, which has no numeric value")
+        return NumericError(f"{show(node)} is an undefined function, which has no numeric value")
     if isinstance(node, sp.Derivative):
-        return NumericError(f"{_show(node)} is an unevaluated derivative")
+        return NumericError(f"{show(node)} is an unevaluated derivative")
     if isinstance(node, sp.Subs):
-        return NumericError(f"{_show(node)} is an unevaluated substitution")
+        return NumericError(f"{show(node)} is an unevaluated substitution")
     return NumericError(
-        f"cannot evaluate {_show(node)} (unsupported node type {type(node).__name__})"
+        f"cannot evaluate {show(node)} (unsupported node type {type(node).__name__})"
     )
 
 
@@ -794,7 +693,7 @@ def _compiled(expr: sp.Basic, ctx: MPContext, lenient: bool) -> Compiled:
     try:
         return _compile(expr, ctx, lenient)
     except RecursionError as exc:
-        raise NumericError(f"{_show(expr)} is too deeply nested to evaluate") from exc
+        raise NumericError(f"{show(expr)} is too deeply nested to evaluate") from exc
 
 
 def _run(fn: Compiled, env: Env, expr: sp.Basic, ctx: MPContext, lenient: bool = False) -> Any:
@@ -803,9 +702,9 @@ def _run(fn: Compiled, env: Env, expr: sp.Basic, ctx: MPContext, lenient: bool =
     except KeyError as exc:
         raise NumericError(f"no value was given for the symbol {exc.args[0]}") from exc
     except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
-        raise NumericError(f"{_show(expr)} cannot be evaluated here ({exc})") from exc
+        raise NumericError(f"{show(expr)} cannot be evaluated here ({exc})") from exc
     except RecursionError as exc:
-        raise NumericError(f"{_show(expr)} is too deeply nested to evaluate") from exc
+        raise NumericError(f"{show(expr)} is too deeply nested to evaluate") from exc
     value = _checker(ctx, lenient)(expr, value)
     return _realify(expr, value, ctx) if lenient else value
 
@@ -904,7 +803,7 @@ def is_evaluable(expr: sp.Expr) -> tuple[bool, str]:
     except NumericError as exc:
         return False, str(exc)
     except (TypeError, AttributeError, sp.SympifyError) as exc:
-        return False, f"cannot evaluate {_show(expr)} ({exc})"
+        return False, f"cannot evaluate {show(expr)} ({exc})"
     return True, ""
 
 
