@@ -25,64 +25,82 @@ symbols are parameters: they get fixed, seeded values in (0.5, 2.5) that stay at
 0.05 from an integer (respecting ``positive``/``negative``/``integer`` assumptions), and
 are reported in ``reason``.
 
-Comparison. At each point the relative error is
-``|num - sym| / max(|num|, |sym|)``; when both values are below ``tiny`` (1e-25 at 30
-digits, ``10**(-5*digits/6)`` in general) the absolute error ``|num - sym|`` is used
-instead, so that a true zero derivative is not judged on its round-off.
+Comparison. At each point the claimed value ``sym`` and the finite difference ``num`` are
+compared by their relative error ``|num - sym| / max(|num|, |sym|)``; when both are below a
+floor -- ``10**(-5*digits/6)`` (1e-25 at 30 digits) scaled down by the function's own size
+when that is below 1 -- the absolute error is used instead, so that a true zero derivative is
+not judged on its round-off, while a small function (1e-30 x) still has its derivative
+judged relatively. (So where the derivative is negligible next to the function at every
+sampled point -- tanh(7e(x^2 + 2.5)), whose derivative is below 1e-40 -- the check proves
+little; the sampling order, moderate |x| first, makes that rare.)
 
-Thresholds. A point passes when the error is below ``10**(-2*digits/3)``: 1e-20 at the
-default 30 digits. Why this is safe in both directions:
+Precision that covers magnitude and step. ``mpmath.diff`` takes an absolute step
+``h = 2**-(prec + a)`` and works at ``(prec + 2a)(n + 1)`` bits. The extra bits ``a`` are
+chosen per point from the sizes of the function value F and the claimed derivative G: with
+``r = log2|G/F|`` the step must be below ``1/|f'/f|`` (``a >= r``, e.g. exp(exp(exp(exp x))))
+and the cancellation in ``f(x+h) - f(x-h)`` must stay below the derivative (``a >= -r``, e.g.
+``x + 10**99``); ``a = 10 + |r|`` does both (``10 + prec`` when G or F is 0, at most 2048).
+A wrong G only makes the step less suited, never makes a wrong result agree.
 
-* Precision. ``mpmath.diff`` at 30 digits uses a step h = 2**-(prec+10) and works at
-  (prec+20)*(n+1) bits, so truncation (O(h^2)) and cancellation leave about 30 correct
-  digits: measured relative errors are ~1e-31 or better (often exactly 0 after rounding)
-  for first, second, third, one-sided and mixed partial derivatives, at ~0.07 ms per call
-  for ``sin``. The threshold leaves 10 digits of headroom for round-off in evaluating a
-  large result (sums of big terms that cancel). Double-precision central differences, by
-  contrast, reach only ~1e-10 relative with the best step (h = 1e-6, measured on sin(x^2))
-  and 1e-7 to 1e-9 with a step 10-100 times off, which could not tell a small dropped term
-  from noise.
-* Wrong results. A wrong derivative (a dropped chain factor, a sign, a constant factor, a
-  missing term) is off by O(1) relative at generic points -- 20 orders of magnitude above
-  the threshold -- because points are generic and several of them are used.
-* Retry. If a point fails at ``digits``, it is redone at ``2*digits`` digits with threshold
-  ``10**(-4*digits/3)`` (60 digits, 1e-40) before failure is declared -- together with the
-  points already accepted, and later points are done at 60 digits too, so the report is of
-  one consistent run. Round-off (up to ~20 digits cancelled in evaluating the result) thus
-  causes no false alarm, while an O(1) error fails again. The reported ``digits``,
-  ``tolerance`` and ``max_rel_error`` are those of the final run.
-* Tiny values. The absolute-error fallback means a check at points where the true
-  derivative is below ``tiny`` proves little; the sampling order (moderate |x| first)
-  makes that rare.
+Thresholds and the precision ladder. A point passes when the error is below
+``10**(-2*digits/3)``: 1e-20 at the default 30 digits (measured errors are ~1e-31 or
+better; the margin is for round-off in evaluating a large result). A point that does not
+pass is redone at 2, 4 and 8 times the digits; it fails only when two successive precisions
+agree with themselves (``num`` and ``sym`` each unchanged to the threshold) and still
+disagree with each other, so a failure is never round-off: cancellation in the result
+(``1 - tanh(20x)**2``), tiny values (``tanh(7 e x)`` at x = -2.5) or a huge function settle
+at the higher precisions and pass. A point that never settles is skipped ("did not
+settle"). ``digits`` in the result is the highest precision a point needed; ``tolerance``
+is the pass threshold. A wrong derivative (a dropped chain factor, a sign, a constant
+factor, a missing term) is off by O(1) relative at generic points and fails at 60 digits.
+
+Complex intermediates. The function, the result and kink arguments are evaluated with
+``through_complex=True``: where a sub-expression is not real but the value is (``|sqrt(x)|``
+at x < 0), the point is used, so that a result right only where every intermediate is real
+meets the points where it is wrong. An ``Abs``/``sign`` argument that is not real is not a
+kink.
+
+Bounded work. Values beyond about 10^315,000 (and periodic functions of arguments beyond
+2^4096) are refused before they are computed (:mod:`symderiv.numeric`); such points are
+skipped and said so. Each check has a budget of ``time_budget`` seconds of *CPU time of the
+calling thread* (2 s by default, :class:`symderiv.budget.Budget`), so load on the machine
+does not change the result; when it runs out the result is ``ok=None`` and ``reason``
+says the budget cut the check short and after how many points.
+
+Threads. All arithmetic runs in this thread's private mpmath context
+(:func:`symderiv.numeric.local_context`), never in the shared ``mpmath.mp``, so checks in
+concurrent threads cannot change each other's precision.
 
 Kinks. Central differences straddle a kink symmetrically and can agree with SymPy's
 conventions (``sign(0) = 0``) by accident, so whenever the function or the result contains
 ``Abs``, ``relu``, ``Heaviside``, ``sign``, ``DiracDelta``, ``Max``, ``Min`` or ``Piecewise``,
 the check uses one-sided differences (``direction=+1`` and ``-1``) and requires both to
 match.
-
-Budget. Each check stops after ``time_budget`` seconds (2 s by default) and then returns
-``ok=None`` with reason "time budget exceeded".
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-import mpmath
 import sympy as sp
 from mpmath import mpf
 
+from symderiv.budget import Budget
 from symderiv.numeric import (
     KINK_FUNCTIONS,
+    MagnitudeError,
+    NotRealError,
     NumericError,
+    describe_number,
     is_evaluable,
     kink_arguments,
+    local_context,
+    log2_abs,
     numeric_function,
 )
 from symderiv.steps import Verification
@@ -96,7 +114,7 @@ __all__ = [
     "verify_partials",
 ]
 
-#: Seconds a single check may take before it gives up with ``ok=None``.
+#: Seconds of CPU time (of the calling thread) a single check may take before it gives up.
 DEFAULT_TIME_BUDGET = 2.0
 
 #: (low, high, how many candidates, log-uniform?) for |x|, tried in this order.
@@ -110,6 +128,8 @@ _SCHEDULE: tuple[tuple[float, float, int, bool], ...] = (
 _RANGE_TEXT = "|x| from 0.001 to 300"
 _STENCIL = 1e-3  # relative half-width of the screening stencil
 _SCREEN_DPS = 20  # precision of the cheap screening evaluations
+_LEVELS = 4  # precisions tried per point: digits, 2, 4 and 8 times digits
+_MAX_ADDPREC = 2048  # extra bits for the finite-difference step and cancellation
 
 
 def tolerance_for(digits: int) -> float:
@@ -118,7 +138,28 @@ def tolerance_for(digits: int) -> float:
 
 
 def _tiny_for(digits: int) -> mpf:
-    return mpf(10) ** (-(5 * digits) // 6)
+    return local_context().mpf(10) ** (-(5 * digits) // 6)
+
+
+def _floor(scale: Any, digits: int) -> Any:
+    """Below this both values count as zero: ``tiny``, times ``|scale|`` when that is < 1."""
+    tiny = _tiny_for(digits)
+    return tiny * abs(scale) if scale and abs(scale) < 1 else tiny
+
+
+def _addprec(value: Any, derivative: Any, prec: int) -> int:
+    """Extra bits for ``mpmath.diff`` at a point where the function is ``value`` and the
+    derivative about ``derivative``: 10 + |log2(derivative/value)|; raises MagnitudeError
+    past _MAX_ADDPREC."""
+    lv, ld = log2_abs(value), log2_abs(derivative)
+    if math.isinf(lv) or math.isinf(ld):
+        return 10 + prec
+    extra = 10 + math.ceil(abs(ld - lv))
+    if extra > _MAX_ADDPREC:
+        raise MagnitudeError(
+            "the function and its derivative differ in size by more than 10^600 here"
+        )
+    return extra
 
 
 # --------------------------------------------------------------------------- sampling
@@ -198,7 +239,36 @@ def _describe(names: Sequence[str], xs: Sequence[float]) -> str:
 
 # --------------------------------------------------------------------------- the engine
 
-Comparison = tuple[str, mpf, mpf]  # (what, numeric value, value of the given expression)
+
+class Comparison(NamedTuple):
+    """One value compared at one point: the numeric and the claimed value, and the floor
+    below which both count as zero."""
+
+    what: str
+    num: Any
+    sym: Any
+    floor: Any
+
+    def error(self) -> Any:
+        diff = abs(self.num - self.sym)
+        scale = max(abs(self.num), abs(self.sym))
+        return diff if scale < self.floor else diff / scale
+
+    def settled(self, before: Comparison, tolerance: float) -> bool:
+        """Did ``num`` and ``sym`` each stay the same (to ``tolerance``) since ``before``,
+        a run at lower precision?"""
+        for now, then in ((self.num, before.num), (self.sym, before.sym)):
+            scale = max(abs(now), self.floor)
+            if abs(now - then) > tolerance * scale:
+                return False
+        return True
+
+
+class _Judgement(NamedTuple):
+    verdict: str  # "pass", "fail" or "unsettled"
+    error: Any
+    worst: Comparison
+    digits: int
 
 
 @dataclass
@@ -222,11 +292,12 @@ class _Check:
 
     # -- screening -------------------------------------------------------------------
     def _stencil(self, xs: tuple[float, ...]) -> list[tuple[mpf, ...]]:
-        pts = [tuple(mpf(v) for v in xs)]
+        ctx = local_context()
+        pts = [tuple(ctx.mpf(v) for v in xs)]
         for i, v in enumerate(xs):
             for step in (-1, 1):
                 moved = list(pts[0])
-                moved[i] = mpf(v) * (1 + step * _STENCIL)
+                moved[i] = ctx.mpf(v) * (1 + step * _STENCIL)
                 pts.append(tuple(moved))
         return pts
 
@@ -234,38 +305,57 @@ class _Check:
         """Why the candidate is unusable (None when it is fine)."""
         if any(_is_special(v) for v in xs):
             return "special"
-        with mpmath.workdps(_SCREEN_DPS):
+        ctx = local_context()
+        with ctx.workdps(_SCREEN_DPS):
             stencil = self._stencil(xs)
             for i, (label, fn) in enumerate(self.screens):
                 where = stencil if i < self.stencil_screens else stencil[:1]
                 try:
                     for p in where:
                         fn(*p)
+                except MagnitudeError:
+                    return "magnitude"
                 except NumericError:
                     return label
             for kink in self.kinks:
                 try:
                     values = [kink(*p) for p in stencil]
+                except NotRealError:
+                    continue  # |u| and sign(u) of a non-real u are smooth: no kink here
                 except NumericError:
                     return "kink"
-                signs = {mpmath.sign(v) for v in values}
+                signs = {ctx.sign(v) for v in values}
                 if 0 in signs or len(signs) > 1 or abs(values[0]) < 1e-12:
                     return "kink"
         return None
 
     # -- comparing ---------------------------------------------------------------------
-    def _measure(self, xs: tuple[float, ...], digits: int) -> tuple[mpf, Comparison]:
-        with mpmath.workdps(digits):
-            tiny = _tiny_for(digits)
-            worst: tuple[mpf, Comparison] | None = None
-            for what, num, sym in self.compare(tuple(mpf(v) for v in xs)):
-                diff = abs(num - sym)
-                scale = max(abs(num), abs(sym))
-                err = diff if scale < tiny else diff / scale
-                if worst is None or err > worst[0]:
-                    worst = (err, (what, num, sym))
-        assert worst is not None
-        return worst
+    def _measure(self, xs: tuple[float, ...], digits: int) -> list[Comparison]:
+        ctx = local_context()
+        with ctx.workdps(digits):
+            return self.compare(tuple(ctx.mpf(v) for v in xs))
+
+    def _judge(self, xs: tuple[float, ...], budget: Budget) -> _Judgement:
+        """Compare at rising precision until the point passes, or fails at two successive
+        precisions that each settled (see the module docstring)."""
+        tolerance = tolerance_for(self.digits)
+        before: list[Comparison] | None = None
+        digits = self.digits
+        for level in range(_LEVELS):
+            digits = self.digits << level
+            now = self._measure(xs, digits)
+            worst = max(now, key=Comparison.error)
+            err = worst.error()
+            if err <= tolerance:
+                return _Judgement("pass", err, worst, digits)
+            if before is not None and all(
+                c.settled(b, tolerance) for c, b in zip(now, before, strict=True)
+            ):
+                return _Judgement("fail", err, worst, digits)
+            before = now
+            if budget.exhausted():
+                break
+        return _Judgement("unsettled", err, worst, digits)
 
     def _point(self, xs: tuple[float, ...]) -> object:
         if self.single:
@@ -293,75 +383,55 @@ class _Check:
             ok=ok,
             max_rel_error=float(max(errors)) if errors else None,
             points=tuple(self._point(xs) for xs in accepted),
-            tolerance=tolerance_for(digits),
+            tolerance=tolerance_for(self.digits),
             digits=digits,
             method=self.method.format(digits=digits),
             reason=reason + self._params_note(),
         )
 
-    def _failure(self, xs: tuple[float, ...], err: mpf, comp: Comparison, digits: int) -> str:
-        what, num, sym = comp
-        text = self.mismatch.format(what=what, num=mpmath.nstr(num, 12), sym=mpmath.nstr(sym, 12))
+    def _failure(self, xs: tuple[float, ...], judgement: _Judgement) -> str:
+        what, num, sym, _ = judgement.worst
+        text = self.mismatch.format(
+            what=what, num=describe_number(num, 12), sym=describe_number(sym, 12)
+        )
         return (
-            f"at {self._where(xs)} {text} "
-            f"(relative error {mpmath.nstr(err, 3)} > {tolerance_for(digits):.0e})"
+            f"at {self._where(xs)} {text} (relative error "
+            f"{describe_number(judgement.error, 3)} > {tolerance_for(self.digits):.0e}, "
+            f"at {judgement.digits} digits)"
         )
 
     def run(self) -> Verification:
-        start = time.perf_counter()
+        budget = Budget(self.time_budget)
         rng = random.Random(self.seed)
         digits = self.digits
         accepted: list[tuple[float, ...]] = []
         errors: list[mpf] = []
         for xs in _candidates(rng, self.vars):
-            if time.perf_counter() - start > self.time_budget:
-                return self._result(
-                    None,
-                    accepted,
-                    errors,
-                    digits,
-                    f"time budget exceeded ({self.time_budget:g} s) after "
-                    f"{len(accepted)} of {self.points} points",
+            if budget.exhausted():
+                cut = budget.cut(
+                    "the check", f"after {len(accepted)} of {self.points} points agreed"
                 )
+                return self._result(None, accepted, errors, digits, f"time budget: {cut}")
             why = self._screen(xs)
             if why is not None:
                 self.rejected[why] += 1
                 continue
             try:
-                err, comp = self._measure(xs, digits)
+                judgement = self._judge(xs, budget)
+            except MagnitudeError:
+                self.rejected["magnitude"] += 1
+                continue
             except NumericError:
                 self.rejected["differences"] += 1
                 continue
-            if err > tolerance_for(digits) and digits == self.digits:
-                # Retry at double precision before declaring failure; redo the points
-                # already accepted too, so the report is of one consistent run.
-                digits = 2 * self.digits
-                try:
-                    redone = [self._measure(p, digits) for p in [*accepted, xs]]
-                except NumericError:
-                    self.rejected["differences"] += 1
-                    digits = self.digits
-                    continue
-                errors = [e for e, _ in redone]
-                for p, (e, c) in zip([*accepted, xs], redone, strict=True):
-                    if e > tolerance_for(digits):
-                        return self._result(
-                            False,
-                            [*accepted, xs],
-                            errors,
-                            digits,
-                            self._failure(p, e, c, digits),
-                        )
-                accepted.append(xs)
-            elif err > tolerance_for(digits):
-                errors.append(err)
-                accepted.append(xs)
-                return self._result(
-                    False, accepted, errors, digits, self._failure(xs, err, comp, digits)
-                )
-            else:
-                errors.append(err)
-                accepted.append(xs)
+            if judgement.verdict == "unsettled":
+                self.rejected["unsettled"] += 1
+                continue
+            digits = max(digits, judgement.digits)
+            errors.append(judgement.error)
+            accepted.append(xs)
+            if judgement.verdict == "fail":
+                return self._result(False, accepted, errors, digits, self._failure(xs, judgement))
             if len(accepted) == self.points:
                 break
         if not accepted:
@@ -391,8 +461,18 @@ class _Check:
                     f"the {label} is not real (or not finite) at any sampled point where the "
                     f"{first} is ({tried} points, {_RANGE_TEXT})"
                 )
+        if r["magnitude"]:
+            return (
+                f"the values are too large (or too small) to evaluate with bounded work at "
+                f"every sampled point where the {first} is real ({tried} points, {_RANGE_TEXT})"
+            )
         if r["kink"]:
             return f"every usable sampled point was too close to a kink ({tried} points)"
+        if r["unsettled"]:
+            return (
+                f"the comparison did not settle at any sampled point, even at "
+                f"{self.digits << (_LEVELS - 1)} digits ({tried} points)"
+            )
         return f"finite differences could not be computed at any sampled point ({tried} points)"
 
 
@@ -424,7 +504,14 @@ def _kink_functions(
     args: list[sp.Expr] = []
     for e in exprs:
         args.extend(a for a in kink_arguments(e) if a not in args)
-    return [numeric_function(a, vars, fixed) for a in args]
+    return [_compiled(a, vars, fixed) for a in args]
+
+
+def _compiled(
+    expr: sp.Expr, vars: Sequence[sp.Symbol], fixed: Mapping[sp.Symbol, float]
+) -> Callable[..., mpf]:
+    """``expr`` as a function in this thread's context, real wherever its value is."""
+    return numeric_function(expr, vars, fixed, ctx=local_context(), through_complex=True)
 
 
 def _not_run(reason: str, digits: int, method: str) -> Verification:
@@ -503,19 +590,22 @@ def verify_derivative(
     params, why = _prepare([("function", expr), ("result", result)], [var], seed)
     if why is not None:
         return _not_run(why, digits, method)
-    f = numeric_function(expr, [var], params)
-    g = numeric_function(result, [var], params)
+    f = _compiled(expr, [var], params)
+    g = _compiled(result, [var], params)
     directions = (1, -1) if one_sided else (0,)
     what = _order_name(order)
+    ctx = local_context()
 
     def compare(xs: tuple[mpf, ...]) -> list[Comparison]:
         (x,) = xs
-        sym = g(x)
+        sym, value = g(x), f(x)
+        extra = _addprec(value, sym, ctx.prec)
+        floor = _floor(value, ctx.dps)
         out: list[Comparison] = []
         for d in directions:
-            num = mpmath.diff(f, x, order, direction=d) if d else mpmath.diff(f, x, order)
+            num = ctx.diff(f, x, order, direction=d, addprec=extra)
             label = what if not d else f"{what} ({'right' if d > 0 else 'left'})"
-            out.append((label, num, sym))
+            out.append(Comparison(label, num, sym, floor))
         return out
 
     return _Check(
@@ -568,19 +658,22 @@ def verify_partials(
     params, why = _prepare(named, vars, seed)
     if why is not None:
         return _not_run(why, digits, method)
-    f = numeric_function(expr, vars, params)
-    compiled = [(label, orders, numeric_function(e, vars, params)) for label, orders, e in items]
+    f = _compiled(expr, vars, params)
+    compiled = [(label, orders, _compiled(e, vars, params)) for label, orders, e in items]
     directions = (1, -1) if one_sided else (0,)
+    ctx = local_context()
 
     def compare(xs: tuple[mpf, ...]) -> list[Comparison]:
+        value = f(*xs)
+        floor = _floor(value, ctx.dps)
         out: list[Comparison] = []
         for label, orders, g in compiled:
             sym = g(*xs)
+            extra = _addprec(value, sym, ctx.prec)
             for d in directions:
-                options = {"direction": d} if d else {}
-                num = mpmath.diff(f, xs, list(orders), **options)
+                num = ctx.diff(f, xs, list(orders), direction=d, addprec=extra)
                 side = "" if not d else f" ({'right' if d > 0 else 'left'})"
-                out.append((f"{label}{side}", num, sym))
+                out.append(Comparison(f"{label}{side}", num, sym, floor))
         return out
 
     screens = [("function", f)] + [(f"partial {label}", g) for label, _, g in compiled]
@@ -621,11 +714,11 @@ def verify_equal(
     params, why = _prepare([("first expression", a), ("second expression", b)], vars, seed)
     if why is not None:
         return _not_run(why, digits, method)
-    fa = numeric_function(a, vars, params)
-    fb = numeric_function(b, vars, params)
+    fa = _compiled(a, vars, params)
+    fb = _compiled(b, vars, params)
 
     def compare(xs: tuple[mpf, ...]) -> list[Comparison]:
-        return [("", fa(*xs), fb(*xs))]
+        return [Comparison("", fa(*xs), fb(*xs), _tiny_for(local_context().dps))]
 
     return _Check(
         vars=vars,

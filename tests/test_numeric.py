@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import mpmath
 import pytest
 import sympy as sp
@@ -9,10 +12,15 @@ import sympy as sp
 from symderiv.errors import SymderivError
 from symderiv.functions import relu, sigmoid, softplus
 from symderiv.numeric import (
+    MagnitudeError,
+    NotRealError,
     NumericError,
+    describe_number,
     evaluate,
     is_evaluable,
     kink_arguments,
+    local_context,
+    log2_abs,
     numeric_function,
 )
 
@@ -165,3 +173,88 @@ def test_kink_arguments() -> None:
     assert set(found) == {x - 1, y, -x, 2 - x}
     assert kink_arguments(sp.Piecewise((x, x < 3), (0, True))) == [x - 3]
     assert kink_arguments(sp.sin(x)) == []
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def _cpu(fn):  # type: ignore[no-untyped-def]
+    start = time.thread_time()
+    try:
+        fn()
+    except NumericError as exc:
+        return exc, time.thread_time() - start
+    return None, time.thread_time() - start
+
+
+def _tower(height: int) -> sp.Expr:
+    tower = x
+    for _ in range(height - 1):
+        tower = x**tower
+    return tower
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        (sp.sin(sp.exp(x**50)), 1.5),  # sin of e^(6e8): pi to 10^9 bits for the reduction
+        (sp.exp(sp.exp(sp.exp(sp.exp(sp.exp(x))))), 2),
+        (_tower(8), 3),  # issue 16 item 24: MemoryError in the evaluator
+        (x ** (sp.Integer(10) ** 100), 3),
+        (sp.factorial(x), 10**9),
+        (sp.erfi(x), 10**8),
+        ((-1) ** (x**x**x), 5),
+    ],
+    ids=str,
+)
+def test_issue17_1_magnitudes_are_refused_before_they_are_computed(
+    expr: sp.Expr, value: float
+) -> None:
+    with mpmath.workdps(30):
+        error, seconds = _cpu(lambda: evaluate(expr, {x: value}))
+    assert seconds < 0.5
+    if error is not None:
+        assert isinstance(error, MagnitudeError)
+        assert "too large" in str(error) and len(str(error)) < 200
+
+
+def test_issue17_1_huge_numbers_are_described_without_expanding_them() -> None:
+    ctx = local_context()
+    huge = ctx.exp(ctx.mpf(10) ** 15)
+    assert log2_abs(huge) == pytest.approx(1.4426950408889634e15)
+    assert describe_number(huge) == "about 10^434294481903252"
+    assert describe_number(-1 / huge) == "-about 10^-434294481903252"
+    assert describe_number(ctx.mpf(2) / 3, 4) == "0.6667"
+
+
+def test_issue17_4_complex_intermediates_when_the_value_is_real() -> None:
+    expr = sp.Abs(sp.sqrt(x))
+    with pytest.raises(NotRealError, match="square root"):
+        evaluate(expr, {x: -4})
+    assert evaluate(expr, {x: -4}, through_complex=True) == 2
+    assert evaluate(sp.sqrt(x) ** 2, {x: -3}, through_complex=True) == -3
+    assert evaluate(sp.sign(sp.sqrt(x)) / sp.sqrt(x), {x: -4}, through_complex=True) == 0.5
+    with pytest.raises(NotRealError):  # the value itself is not real
+        evaluate(sp.sqrt(x), {x: -4}, through_complex=True)
+    with pytest.raises(NotRealError):  # an order needs real arguments
+        evaluate(relu(sp.sqrt(x)), {x: -4}, through_complex=True)
+
+
+def test_issue17_6_contexts_are_private_to_a_thread() -> None:
+    seen: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        seen[name] = local_context()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen["a"] is not seen["b"] and local_context() not in seen.values()
+    ctx = local_context()
+    fn = numeric_function(sp.pi * x, [x], ctx=ctx)
+    with ctx.workdps(50), mpmath.workdps(10):
+        value = fn(1)
+        assert isinstance(value, ctx.mpf)
+        assert abs(value - ctx.pi) < ctx.mpf(10) ** -48

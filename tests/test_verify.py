@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+import mpmath
 import pytest
 import sympy as sp
 
@@ -86,8 +92,10 @@ def test_wrong_derivatives_fail(expr: sp.Expr, result: sp.Expr) -> None:
     v = verify_derivative(expr, var, result)
     assert v.ok is False
     assert v.max_rel_error is not None and v.max_rel_error > 1e-15
-    # a failure is confirmed at double precision before it is declared
-    assert v.digits == 60 and v.tolerance == 1e-40
+    # a failure is confirmed at double precision, where both sides settled, before it is
+    # declared; the tolerance is the pass bar, the same at every precision
+    assert v.digits == 60 and v.tolerance == 1e-20
+    assert "at 60 digits" in v.reason
     assert "at " in v.reason and "relative error" in v.reason
 
 
@@ -207,3 +215,151 @@ def test_log_product_on_common_domain() -> None:
 def test_equal_without_common_domain() -> None:
     v = verify_equal(sp.log(x), sp.log(-x), [x])
     assert v.ok is None and "not real" in v.reason
+
+
+# --------------------------------------------------------------------------- extreme input
+
+
+def _cpu_seconds(fn: Callable[[], object]) -> tuple[object, float]:
+    start = time.thread_time()
+    value = fn()
+    return value, time.thread_time() - start
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [sp.sin(sp.exp(x**50)), sp.exp(sp.exp(sp.exp(sp.exp(sp.exp(x)))))],
+    ids=str,
+)
+def test_issue17_1_hostile_magnitudes_are_bounded(expr: sp.Expr) -> None:
+    # Both hung inside one mpmath call (> 30 s, > 60 s): now magnitudes are estimated first
+    # and points whose values are out of range are skipped.
+    v, seconds = _cpu_seconds(lambda: verify_derivative(expr, x, sp.diff(expr, x)))
+    assert seconds < 5
+    assert v.ok is True, v.reason
+
+
+def test_issue17_1_wrong_result_with_huge_values_is_reported_briefly() -> None:
+    expr = sp.exp(sp.exp(sp.exp(sp.exp(x))))
+    v = verify_derivative(expr, x, 2 * sp.diff(expr, x))
+    assert v.ok is False
+    assert len(v.reason) < 400
+
+
+def test_issue17_1_no_usable_point_says_why() -> None:
+    expr = sp.sin(sp.exp(sp.exp(x**2 + 20)))  # exp(exp(20+)) is beyond every bound
+    v = verify_derivative(expr, x, sp.diff(expr, x))
+    assert v.ok is None
+    assert "too large" in v.reason and "bounded work" in v.reason
+
+
+def test_issue17_4_abs_of_sqrt_is_checked_where_the_function_is_real() -> None:
+    expr = sp.Abs(sp.sqrt(x))
+    wrong = sp.sign(sp.sqrt(x)) / (2 * sp.sqrt(x))  # what the engine said: +1/2 at x = -1
+    v = verify_derivative(expr, x, wrong)
+    assert v.ok is False, v.reason
+    assert "x = -" in v.reason
+    right = sp.sign(x) / (2 * sp.sqrt(sp.Abs(x)))  # d/dx sqrt|x|
+    v = verify_derivative(expr, x, right)
+    assert v.ok is True, v.reason
+    assert any(p < 0 for p in v.points)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sp.tanh(20 * x),
+        x + sp.Integer(10) ** 99,
+        sp.exp(sp.exp(sp.exp(sp.exp(x)))),
+        sp.tanh(7 * sp.E * x),
+        sp.tanh(7 * sp.E * (x**2 + sp.Rational(5, 2))),  # derivative below 1e-40 everywhere
+        (x + 1) ** 1000,
+        (sp.Integer(10) ** 99 + x) ** 1000,
+        sp.Integer(10) ** -30 * x,
+    ],
+    ids=str,
+)
+def test_issue17_5_and_16_28_correct_results_never_fail(expr: sp.Expr) -> None:
+    v, seconds = _cpu_seconds(lambda: verify_derivative(expr, x, sp.diff(expr, x)))
+    assert v.ok is True, v.reason
+    assert seconds < 5
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrong"),
+    [
+        (x + sp.Integer(10) ** 99, sp.Integer(0)),
+        (sp.Integer(10) ** -30 * x, sp.Integer(0)),
+        (sp.tanh(20 * x), 20 * sp.tanh(20 * x) ** 2),
+        ((sp.Integer(10) ** 99 + x) ** 1000, 999 * (sp.Integer(10) ** 99 + x) ** 999),
+    ],
+    ids=str,
+)
+def test_issue17_5_wrong_results_still_fail_at_extreme_magnitudes(
+    expr: sp.Expr, wrong: sp.Expr
+) -> None:
+    assert verify_derivative(expr, x, wrong).ok is False
+
+
+def test_issue16_24_power_tower_is_bounded() -> None:
+    tower = x
+    for _ in range(7):
+        tower = x**tower
+    v, seconds = _cpu_seconds(lambda: verify_derivative(tower, x, sp.diff(tower, x)))
+    assert seconds < 5
+    assert v.ok is not False, v.reason
+
+
+def test_issue16_26_large_powers_of_sums_check_fast() -> None:
+    for expr in ((x + 1) ** 1000, (sp.Integer(10) ** 99 + x) ** 1000):
+        v, seconds = _cpu_seconds(lambda e=expr: verify_derivative(e, x, 1000 * e / (e.base)))
+        assert v.ok is True and seconds < 1
+
+
+def test_issue18_3_budget_counts_cpu_time_of_this_thread() -> None:
+    # Sleeping is not work: a check started after a long wall-clock pause is unaffected,
+    # and a budget of 0 says the budget cut the check short, after how many points.
+    v = verify_derivative(sp.sin(x), x, sp.cos(x), time_budget=0.0)
+    assert v.ok is None
+    assert "cut short by its CPU-time budget (0 s) after 0 of 3 points" in v.reason
+
+
+def test_issue17_6_checks_are_thread_safe() -> None:
+    # mpmath.workdps changes the process-wide context; each check now uses its own.
+    cases = [
+        (sp.sin(x**2), sp.diff(sp.sin(x**2), x)),
+        (sp.tanh(20 * x), sp.diff(sp.tanh(20 * x), x)),
+        (x**x, sp.diff(x**x, x)),
+        (sp.exp(sp.exp(x)) / x, sp.diff(sp.exp(sp.exp(x)) / x, x)),
+    ]
+    wrong = (sp.sin(3 * x), sp.cos(3 * x))
+    failures: list[str] = []
+
+    def work(k: int) -> None:
+        try:
+            checks(k)
+        except Exception as exc:  # a thread's exception must fail the test
+            failures.append(repr(exc))
+
+    def checks(k: int) -> None:
+        for i in range(6):
+            expr, result = cases[(k + i) % len(cases)]
+            v = verify_derivative(expr, x, result, seed=k)
+            if v.ok is not True:
+                failures.append(f"{expr}: {v.reason}")
+            if verify_derivative(wrong[0], x, wrong[1], seed=k).ok is not False:
+                failures.append("wrong result passed")
+            with mpmath.workdps(5 + 3 * k):  # other code changing the global precision
+                mpmath.mpf(1) / 3
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert failures == []
