@@ -44,6 +44,11 @@ the six hyperbolic functions and their inverses, ``Abs``, ``sign``, ``Heaviside`
 ``re``/``im``/``conjugate``, ``erf``, ``erfc``, ``erfi``, ``gamma``, ``loggamma``,
 ``digamma``, ``polygamma``, ``factorial``, ``sinc``, and symderiv's ``sigmoid``,
 ``softplus`` (both in numerically stable forms) and ``relu``.
+
+Why one piece (over 800 lines): it is a single compiler -- the node handlers, the dispatch
+table in ``_compile`` and the private helpers they share (checkers, contexts, caching).
+Moving the handlers out would make them import the dispatcher back; the size limits and
+error classes already live in :mod:`symderiv.numeric_bounds`.
 """
 
 from __future__ import annotations
