@@ -22,6 +22,7 @@ from symderiv.render.mv_layout import (
     indent_lines,
     input_dict,
     matrix_latex,
+    point_latex,
     point_text,
     vars_text,
 )
@@ -30,6 +31,7 @@ from symderiv.render.mv_words import (
     kind_name,
     math_show,
     mv_message,
+    mv_typeset,
     reason_dict,
     reason_text,
     vector_text,
@@ -40,21 +42,27 @@ from symderiv.render.text import derivation_to_text
 # --------------------------------------------------------------------------- critical points
 
 
-def _family_note(p: Any, lang: str, show: Show) -> str:
+def _family_note(p: Any, lang: str, show: Show, mode: str) -> str:
     if not p.family:
         return ""
     names = ", ".join(show(s) for s in p.family)
     key = "family_integers" if all(s.is_integer for s in p.family) else "family_reals"
-    return mv_message(key, lang, params=names)
+    if mode == "text":
+        return mv_message(key, lang, params=names)
+    return mv_typeset(key, lang, mode, params=names)
 
 
-def _point_line(p: Any, vars: Sequence[sp.Symbol], lang: str, show: Show) -> str:
-    text = point_text(p.point, vars, show)
-    family = _family_note(p, lang, show)
+def _point_line(
+    p: Any, vars: Sequence[sp.Symbol], lang: str, show: Show, mode: str = "text"
+) -> str:
+    """The point (``show`` typesets each value), its family and whether it is numeric."""
+    text = f"${point_latex(p.point, vars)}$" if mode == "latex" else point_text(p.point, vars, show)
+    family = _family_note(p, lang, show, mode)
     if family:
         text += f", {family}"
     if not p.exact:
-        text += f" {mv_message('numeric_point', lang)}"
+        numeric = mv_message("numeric_point", lang)
+        text += f" {escape_text(numeric) if mode == 'latex' else numeric}"
     return text
 
 
@@ -87,9 +95,9 @@ def critical_text(cp: Any, lang: str) -> str:
 
 
 def critical_latex(cp: Any, lang: str) -> str:
-    title = escape_text(mv_message("critical_title", lang, f="\x00f", vars="\x00v"))
-    title = title.replace("\x00f", f"${latex_str(cp.expr)}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in cp.vars) + "$"
+    names = ", ".join(latex_str(v) for v in cp.vars)
+    title = mv_typeset(
+        "critical_title", lang, "latex", f=f"${latex_str(cp.expr)}$", vars=f"${names}$"
     )
     out = [f"\\noindent {title}", ""]
     for d in cp.gradient.partials:
@@ -99,14 +107,13 @@ def critical_latex(cp: Any, lang: str) -> str:
     for note in cp.notes:
         out.extend([f"\\noindent {reason_text(note, lang, mode='latex')}", ""])
     if not cp.points:
-        out.append(f"\\noindent {escape_text(mv_message('critical_none', lang))}")
+        out.append(f"\\noindent {mv_typeset('critical_none', lang, 'latex')}")
     else:
         key = "critical_infinite" if cp.infinite else "critical_count"
-        out.append(f"\\noindent {escape_text(mv_message(key, lang, count=len(cp.points)))}")
+        out.append(f"\\noindent {mv_typeset(key, lang, 'latex', count=str(len(cp.points)))}")
         out.append("\\begin{enumerate}")
         for p in cp.points:
-            line = _point_line(p, cp.vars, lang, lambda e: f"\x01{latex_str(e)}\x02")
-            line = escape_text(line).replace("\x01", "$").replace("\x02", "$")
+            line = _point_line(p, cp.vars, lang, math_show, "latex")
             kind = escape_text(kind_name(p.kind, lang))
             reasons = ""
             if p.classification is not None:
@@ -145,7 +152,7 @@ def critical_markdown(cp: Any, lang: str) -> str:
         out.append("")
         for number, p in enumerate(cp.points, 1):
             out.append(
-                f"{number}. {_point_line(p, cp.vars, lang, math_show)}: "
+                f"{number}. {_point_line(p, cp.vars, lang, math_show, 'markdown')}: "
                 f"**{kind_name(p.kind, lang)}**"
             )
             if p.classification is not None:

@@ -17,7 +17,9 @@ from symderiv.render.mv_layout import (
     vars_text,
 )
 from symderiv.render.mv_words import (
+    math_show,
     mv_message,
+    mv_typeset,
     vector_text,
 )
 from symderiv.render.printers import latex_str, unicode_str
@@ -38,11 +40,9 @@ def gradient_text(g: Any, lang: str) -> str:
 
 
 def gradient_latex(g: Any, lang: str) -> str:
-    title = mv_message("gradient_title", lang, f="\x00f", vars="\x00v")
-    title = (
-        escape_text(title)
-        .replace("\x00f", f"${latex_str(g.expr)}$")
-        .replace("\x00v", "$" + ", ".join(latex_str(v) for v in g.vars) + "$")
+    names = ", ".join(latex_str(v) for v in g.vars)
+    title = mv_typeset(
+        "gradient_title", lang, "latex", f=f"${latex_str(g.expr)}$", vars=f"${names}$"
     )
     out = [f"\\noindent {title}", ""]
     for d in g.partials:
@@ -103,10 +103,8 @@ def jacobian_text(j: Any, lang: str) -> str:
 
 def jacobian_latex(j: Any, lang: str) -> str:
     fs = ", ".join(latex_str(f) for f in j.exprs)
-    title = escape_text(mv_message("jacobian_title", lang, fs="\x00f", vars="\x00v"))
-    title = title.replace("\x00f", f"${fs}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in j.vars) + "$"
-    )
+    names = ", ".join(latex_str(v) for v in j.vars)
+    title = mv_typeset("jacobian_title", lang, "latex", fs=f"${fs}$", vars=f"${names}$")
     out = [f"\\noindent {title}", ""]
     for row in j.entries:
         for d in row:
@@ -128,8 +126,10 @@ def jacobian_markdown(j: Any, lang: str) -> str:
     out = [f"### {title}", ""]
     for i, (f, row) in enumerate(zip(j.exprs, j.entries, strict=True), 1):
         for x, d in zip(j.vars, row, strict=True):
-            label = mv_message("jacobian_entry", lang, i=i, var=latex_str(x), f=latex_str(f))
-            out.append(f"#### ${label.replace('∂', chr(92) + 'partial ')}$")
+            label = mv_typeset(
+                "jacobian_entry", lang, "markdown", i=str(i), var=math_show(x), f=math_show(f)
+            )
+            out.append(f"#### {label}")
             out.append("")
             out.append(derivation_to_markdown(d, lang=lang))
     out.append(f"**{mv_message('result', lang)}:** $J = {matrix_latex(j.matrix)}$")

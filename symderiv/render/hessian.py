@@ -3,6 +3,7 @@ schemas ``symderiv.hessian/1`` and ``symderiv.classification/1``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sympy as sp
@@ -26,9 +27,11 @@ from symderiv.render.mv_layout import (
 from symderiv.render.mv_words import (
     Show,
     condition_text,
+    has_message,
     kind_name,
     math_show,
     mv_message,
+    mv_typeset,
     reason_dict,
     reason_text,
 )
@@ -38,10 +41,11 @@ from symderiv.render.text import derivation_to_text
 # --------------------------------------------------------------------------- Hessian
 
 
-def _mixed_line(m: Any, lang: str, show: Show) -> str:
-    return mv_message(
-        f"mixed_{m.method}", lang, a=show(m.first), b=show(m.second), value=show(m.value)
-    )
+def _mixed_line(m: Any, lang: str, show: Show, mode: str = "text") -> str:
+    values = {"a": show(m.first), "b": show(m.second), "value": show(m.value)}
+    if mode == "text":
+        return mv_message(f"mixed_{m.method}", lang, **values)
+    return mv_typeset(f"mixed_{m.method}", lang, mode, **values)
 
 
 def hessian_text(h: Any, lang: str) -> str:
@@ -67,22 +71,20 @@ def hessian_text(h: Any, lang: str) -> str:
 
 
 def hessian_latex(h: Any, lang: str) -> str:
-    title = escape_text(mv_message("hessian_title", lang, f="\x00f", vars="\x00v"))
-    title = title.replace("\x00f", f"${latex_str(h.expr)}$").replace(
-        "\x00v", "$" + ", ".join(latex_str(v) for v in h.vars) + "$"
+    names = ", ".join(latex_str(v) for v in h.vars)
+    title = mv_typeset(
+        "hessian_title", lang, "latex", f=f"${latex_str(h.expr)}$", vars=f"${names}$"
     )
-    first = escape_text(mv_message("first_partials", lang))
+    first = mv_typeset("first_partials", lang, "latex")
     out = [f"\\noindent {title}", "", f"\\noindent {first}", ""]
     for d in h.gradient.partials:
         out.extend([derivation_to_latex(d, lang=lang), ""])
-    out.extend([f"\\noindent {escape_text(mv_message('second_partials', lang))}", ""])
+    out.extend([f"\\noindent {mv_typeset('second_partials', lang, 'latex')}", ""])
     for row in h.second:
         for d in row:
             out.extend([derivation_to_latex(d, lang=lang), ""])
     for m in h.mixed:
-        line = _mixed_line(m, lang, lambda e: f"\x01{latex_str(e)}\x02")
-        line = escape_text(line).replace("\x01", "$").replace("\x02", "$")
-        out.extend([f"\\noindent {line}", ""])
+        out.extend([f"\\noindent {_mixed_line(m, lang, math_show, 'latex')}", ""])
     out.append(f"\\[ H = {matrix_latex(h.matrix)} \\]")
     out.append("")
     out.append(f"\\noindent {escape_text(verification_line(h.verification, lang, mark=False))}")
@@ -104,7 +106,7 @@ def hessian_markdown(h: Any, lang: str) -> str:
         for d in row:
             out.append(derivation_to_markdown(d, lang=lang))
     for m in h.mixed:
-        out.append(("- ✓ " if m.agree else "- ✗ ") + _mixed_line(m, lang, math_show))
+        out.append(("- ✓ " if m.agree else "- ✗ ") + _mixed_line(m, lang, math_show, "markdown"))
     out.append("")
     out.append(f"**{mv_message('result', lang)}:** $H = {matrix_latex(h.matrix)}$")
     out.append("")
@@ -152,7 +154,63 @@ def charpoly_expr(c: Any) -> sp.Expr:
     return sp.Add(*(coef * t ** (n - k) for k, coef in enumerate(c.charpoly)))
 
 
+#: Reasons that only make sense at a critical point (they name a minimum, maximum or saddle).
+_CRITICAL_ONLY = (
+    "higher_derivative_",
+    "taylor_",
+    "line_",
+    "global_",
+    "evidence_",
+    "cannot_decide",
+)
+#: How f curves at a point, from the Hessian's definiteness.
+_CURVATURE = {
+    "positive definite": "up",
+    "negative definite": "down",
+    "indefinite": "mixed",
+    "positive semidefinite": "flat_up",
+    "negative semidefinite": "flat_down",
+    "zero": "flat",
+}
+
+
+def is_critical(c: Any) -> bool:
+    """False when the gradient at the point is provably not 0 (then no min/max/saddle verdict)."""
+    return c.kind != "not_critical" and not any(r.key == "not_critical" for r in c.reasons)
+
+
+def curvature(c: Any) -> str:
+    """How f curves at the point: "up", "down", "mixed", "flat_up", "flat_down", "flat" or
+    "unknown"."""
+    return _CURVATURE.get(c.definiteness, "unknown")
+
+
+def shown_reasons(c: Any) -> list[Any]:
+    """The explanation to print: at a non-critical point, the curvature in place of a verdict."""
+    if is_critical(c):
+        return list(c.reasons)
+    out = []
+    for r in c.reasons:
+        if r.key.startswith(_CRITICAL_ONLY):
+            continue
+        curved = f"curvature_{r.key}"
+        out.append(dataclasses.replace(r, key=curved) if has_message(curved) else r)
+    return out
+
+
+def curvature_text(c: Any, lang: str) -> str:
+    key = f"curves_{curvature(c)}"
+    one = f"{key}_1d"
+    return mv_message(one if len(c.vars) == 1 and has_message(one) else key, lang)
+
+
+def verdict_label(c: Any, lang: str) -> str:
+    return mv_message("verdict" if is_critical(c) else "curvature", lang)
+
+
 def verdict_text(c: Any, lang: str) -> str:
+    if not is_critical(c):
+        return curvature_text(c, lang)
     text = kind_name(c.kind, lang)
     if c.evidence:
         text += (
@@ -183,8 +241,8 @@ def classification_text(c: Any, lang: str, *, title: bool = True) -> str:
             f"  {mv_message('minors', lang)}: "
             + ", ".join(f"D{k} = {unicode_str(m)}" for k, m in enumerate(c.minors, 1))
         )
-    out.append(f"  → {mv_message('verdict', lang)}: {verdict_text(c, lang)}")
-    for r in c.reasons:
+    out.append(f"  → {verdict_label(c, lang)}: {verdict_text(c, lang)}")
+    for r in shown_reasons(c):
         out.append(f"    {reason_text(r, lang)}")
     out.append(verification_line(c.verification, lang))
     return "\n".join(out)
@@ -192,10 +250,10 @@ def classification_text(c: Any, lang: str, *, title: bool = True) -> str:
 
 def classification_latex(c: Any, lang: str) -> str:
     if c.anywhere:
-        head = escape_text(mv_message("classification_anywhere", lang))
+        head = mv_typeset("classification_anywhere", lang, "latex")
     else:
-        head = escape_text(mv_message("classification_title", lang, point="\x00p"))
-        head = head.replace("\x00p", f"${point_latex(c.point, c.vars)}$")
+        point = f"${point_latex(c.point, c.vars)}$"
+        head = mv_typeset("classification_title", lang, "latex", point=point)
     t = sp.Symbol("t")
     rows = [f"H &= {matrix_latex(c.matrix)}"]
     rows.append(f"\\det(tI - H) &= {latex_str(charpoly_expr(c).subs(sp.Symbol('t'), t))}")
@@ -215,10 +273,10 @@ def classification_latex(c: Any, lang: str) -> str:
             )
         )
     out = [f"\\noindent {head}", "", "\\begin{align*}", " \\\\\n".join(rows), "\\end{align*}", ""]
-    verdict = escape_text(f"{mv_message('verdict', lang)}: {verdict_text(c, lang)}")
+    verdict = escape_text(f"{verdict_label(c, lang)}: {verdict_text(c, lang)}")
     out.append(
         f"\\noindent \\textbf{{{verdict}}}. "
-        + " ".join(reason_text(r, lang, mode="latex") for r in c.reasons)
+        + " ".join(reason_text(r, lang, mode="latex") for r in shown_reasons(c))
     )
     out.append("")
     out.append(f"\\noindent {escape_text(verification_line(c.verification, lang, mark=False))}")
@@ -244,21 +302,26 @@ def classification_markdown(c: Any, lang: str, *, title: bool = True) -> str:
             f"- {mv_message('minors', lang)}: "
             + ", ".join(f"$D_{{{k}}} = {latex_str(m)}$" for k, m in enumerate(c.minors, 1))
         )
-    out.append(f"- **{mv_message('verdict', lang)}: {verdict_text(c, lang)}**")
+    out.append(f"- **{verdict_label(c, lang)}: {verdict_text(c, lang)}**")
     out.append("")
-    out.append(" ".join(reason_text(r, lang, mode="markdown") for r in c.reasons))
+    out.append(" ".join(reason_text(r, lang, mode="markdown") for r in shown_reasons(c)))
     out.append("")
     out.append(verification_line(c.verification, lang))
     return "\n".join(out) + "\n"
 
 
 def classification_dict(c: Any) -> dict[str, Any]:
+    critical = is_critical(c)
+    kind = c.kind if critical else "not_critical"
     return {
         "schema": "symderiv.classification/1",
         "variables": [str(v) for v in c.vars],
         "point": None if c.anywhere else {str(k): expression_dict(v) for k, v in c.point.items()},
-        "kind": c.kind,
-        "kind_name": {lang: kind_name(c.kind, lang) for lang in LANGUAGES},
+        "kind": kind,
+        "kind_name": {lang: kind_name(kind, lang) for lang in LANGUAGES},
+        "critical": critical,
+        "curvature": curvature(c),
+        "curvature_text": {lang: curvature_text(c, lang) for lang in LANGUAGES},
         "hessian_kind": c.hessian_kind,
         "definiteness": c.definiteness,
         "method": c.method,
@@ -285,6 +348,6 @@ def classification_dict(c: Any) -> dict[str, Any]:
             for case in c.cases
         ],
         "numeric": c.numeric,
-        "reason": reason_dict(c.reasons),
+        "reason": reason_dict(shown_reasons(c)),
         "verification": c.verification.to_dict(),
     }

@@ -17,7 +17,9 @@ from symderiv.render.mv_layout import (
 )
 from symderiv.render.mv_words import (
     Show,
+    math_show,
     mv_message,
+    mv_typeset,
 )
 from symderiv.render.printers import latex_str, unicode_str
 from symderiv.render.text import derivation_to_text
@@ -56,13 +58,12 @@ def implicit_text(d: Any, lang: str) -> str:
 
 
 def implicit_latex(d: Any, lang: str) -> str:
-    names = {k: f"\x01{latex_str(v)}\x02" for k, v in _implicit_names(d).items()}
+    names = {k: math_show(v) for k, v in _implicit_names(d).items()}
 
     def words(key: str, **extra: str) -> str:
-        text = escape_text(mv_message(key, lang, **names, **extra))
-        return text.replace("\x01", "$").replace("\x02", "$")
+        return mv_typeset(key, lang, "latex", **names, **extra)
 
-    equation = f"\x01{latex_str(d.lhs)} = {latex_str(d.rhs)}\x02"
+    equation = f"${latex_str(d.lhs)} = {latex_str(d.rhs)}$"
     out = [f"\\noindent {words('implicit_title', equation=equation)}", "", "\\begin{enumerate}"]
     for step in d.steps:
         out.append(f"\\item {words('implicit_' + step.kind)}")

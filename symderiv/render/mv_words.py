@@ -4,6 +4,7 @@ parameter conditions ("a > 0 and b > 0"), explanations (Reasons) in text, LaTeX 
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -31,11 +32,104 @@ def _messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(text)
 
 
-def mv_message(key: str, lang: str = "en", **values: Any) -> str:
-    """The sentence ``key`` in ``lang`` (English when Korean lacks it), filled in."""
+def _template(key: str, lang: str) -> str:
     table = _messages()
-    template = table.get(check_language(lang), {}).get(key) or table["en"][key]
-    return template.format(**values)
+    return table.get(check_language(lang), {}).get(key) or table["en"][key]
+
+
+def has_message(key: str) -> bool:
+    return key in _messages()["en"]
+
+
+def mv_message(key: str, lang: str = "en", **values: Any) -> str:
+    """The sentence ``key`` in ``lang`` (English when Korean lacks it), filled in as plain text.
+
+    In the templates, formulas are set off by backticks (`∂f/∂{a}`); plain text drops them.
+    """
+    return _template(key, lang).replace("`", "").format(**values)
+
+
+#: Unicode the templates write inside formulas, as LaTeX math.
+_MATH_UNICODE = {
+    "∂": r"\partial ",
+    "∇": r"\nabla ",
+    "″": "''",
+    "′": "'",
+    "−": "-",
+    "≥": r"\ge ",
+    "≤": r"\le ",
+    "≠": r"\ne ",
+    "≈": r"\approx ",
+    "×": r"\times ",
+    "·": r"\cdot ",
+    "λ": r"\lambda ",
+    "Δ": r"\Delta ",
+    "→": r"\to ",
+    "∞": r"\infty ",
+    "…": r"\dots ",
+    "²": "^{2}",
+    "³": "^{3}",
+    "ᵀ": "^{T}",
+    **{chr(0x2080 + i): "_{%d}" % i for i in range(10)},
+}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def unicode_math_latex(formula: str) -> str:
+    """A formula written with Unicode (∂f/∂x, f″, D₂, x ≥ 0, det H) as LaTeX math."""
+    formula = re.sub(r"\bdet\b", r"\\det", formula)
+    return "".join(_MATH_UNICODE.get(ch, ch) for ch in formula)
+
+
+def _latex_words(text: str) -> str:
+    """Words for a LaTeX paragraph; < and > go to math mode (text-mode < > print as 〈 〉
+    or ¡ ¿ in some font setups)."""
+    return escape_text(text).replace("<", "$<$").replace(">", "$>$")
+
+
+def _fill(segment: str, values: dict[str, str], literal: Show, value: Show) -> str:
+    out, pos = [], 0
+    for match in _PLACEHOLDER.finditer(segment):
+        out.append(literal(segment[pos : match.start()]))
+        out.append(value(values[match.group(1)]))
+        pos = match.end()
+    out.append(literal(segment[pos:]))
+    return "".join(out)
+
+
+def typeset(template: str, mode: str, **values: str) -> str:
+    """A message template filled in for ``mode`` "latex" (a paragraph), "markdown" or "math".
+
+    The template's `formula` spans become math (their Unicode as LaTeX: ``\\partial``,
+    ``f''``, ``D_{2}``). "latex" escapes the words and puts formulas in ``$…$``; "markdown"
+    keeps the words and uses ``$…$``; "math" is for inside a math environment (``align*``,
+    MathJax): words go in ``\\text{…}``, formulas stay bare. ``values`` are typeset for the
+    mode already (in "latex"/"markdown" formulas inside ``$…$``, which are dropped inside a
+    formula span and in "math").
+    """
+    bare: Show = lambda v: v.replace("$", "")  # noqa: E731
+    if mode == "math":
+
+        def words(text: str) -> str:
+            return r"\text{%s}" % escape_text(text) if text else ""
+
+        return "".join(
+            _fill(segment, values, unicode_math_latex if index % 2 else words, bare)
+            for index, segment in enumerate(template.split("`"))
+        )
+    plain = _latex_words if mode == "latex" else str
+    out = []
+    for index, segment in enumerate(template.split("`")):
+        if index % 2:
+            out.append("$" + _fill(segment, values, unicode_math_latex, bare) + "$")
+        else:
+            out.append(_fill(segment, values, plain, str))
+    return "".join(out)
+
+
+def mv_typeset(key: str, lang: str, mode: str, **values: str) -> str:
+    """The sentence ``key`` typeset for ``mode`` (see :func:`typeset`)."""
+    return typeset(_template(key, lang), mode, **values)
 
 
 def kind_name(kind: str, lang: str) -> str:
@@ -50,7 +144,9 @@ def text_show(value: Any) -> str:
 
 
 def math_show(value: Any) -> str:
-    return f"${latex_str(value)}$"
+    """``$…$`` for a LaTeX paragraph or Markdown (symbols named with Unicode, such as the
+    Δx of a Taylor form, as LaTeX)."""
+    return "$" + "".join(_MATH_UNICODE.get(ch, ch) for ch in latex_str(value)) + "$"
 
 
 def vector_text(values: Sequence[Any], show: Show) -> str:
@@ -158,17 +254,17 @@ def _render_value(value: Any, lang: str, math: bool) -> str:
 
 
 def reason_text(reason: Any, lang: str = "en", *, mode: str = "text") -> str:
-    """One Reason as a sentence; ``mode`` 'latex' escapes the words and typesets the math."""
+    """One Reason as a sentence in ``mode`` "text", "latex" or "markdown"."""
     check_language(lang)
-    math = mode in ("latex", "markdown")
-    values = {name: _render_value(v, lang, math) for name, v in reason.values}
-    if mode != "latex":
+    if mode == "text":
+        values = {name: _render_value(v, lang, False) for name, v in reason.values}
         return mv_message(reason.key, lang, **values)
-    tokens = {name: f"\x00{i}\x00" for i, name in enumerate(values)}
-    text = escape_text(mv_message(reason.key, lang, **tokens))
-    for i, name in enumerate(values):
-        text = text.replace(f"\x00{i}\x00", values[name])
-    return text
+    values = {
+        name: _latex_words(v) if mode == "latex" and isinstance(v, str) else v
+        for name, v in reason.values
+    }
+    shown = {name: _render_value(v, lang, True) for name, v in values.items()}
+    return mv_typeset(reason.key, lang, mode, **shown)
 
 
 def reason_dict(reasons: Sequence[Any]) -> dict[str, Any]:
