@@ -178,7 +178,7 @@ def test_statements_in_english_and_korean():
     assert "Taylor polynomial $T_{3}(x)$ of order 3" in texts[4] and "about $x = 1$" in texts[4]
     assert texts[5].startswith("Use backpropagation to find")
     kos = [p.statement("ko")[0] for p in ko.problems]
-    assert "의 기울기 $\\nabla f$을(를) 구하시오." in kos[0]
+    assert "의 그래디언트 $\\nabla f$을(를) 구하시오." in kos[0]
     assert "이(가) 임계점임을 확인하고" in kos[2]
     assert "임계점을 모두 구하고" in kos[3]
     assert "3차 테일러 다항식 $T_{3}(x)$을(를) 구하시오." in kos[4]

@@ -11,9 +11,17 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from symderiv.render.latex import escape_text
+from symderiv.worksheet.breaking import display_answer, fit_align
 from symderiv.worksheet.problem import Problem, variant_letter
 from symderiv.worksheet.spec import Spec
-from symderiv.worksheet.text import LABELS, Tex, markdown_escape, narrow_align
+from symderiv.worksheet.text import (
+    LABELS,
+    Tex,
+    markdown_escape,
+    math_names,
+    narrow_align,
+    running_title,
+)
 
 
 @dataclass(frozen=True)
@@ -125,8 +133,10 @@ def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
         return {
             "problem": p,
             "statement": Tex(p.statement(ws.lang)[0]),
-            "derivation": Tex(narrow_align(p.solution_latex(ws.lang))) if key else "",
-            "answer": Tex(p.answer_latex(ws.lang)),
+            "derivation": Tex(fit_align(math_names(narrow_align(p.solution_latex(ws.lang)))))
+            if key
+            else "",
+            "answer": Tex(display_answer(p.answer_latex(ws.lang))),
         }
 
     sections = [
@@ -140,7 +150,11 @@ def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
         }
         for s in ws.sections
     ]
-    return {"sections": sections, "engine": ws.engine}
+    return {
+        "sections": sections,
+        "engine": ws.engine,
+        "running_title": running_title(ws.spec.title),
+    }
 
 
 def _markdown_context(ws: Worksheet, key: bool) -> dict[str, Any]:

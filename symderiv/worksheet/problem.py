@@ -113,6 +113,20 @@ class Problem:
         args = ", ".join(latex_str(s) for s in self.symbols)
         return r"%s(%s) = %s" % (name, args, latex_str(self.expr))
 
+    def held_latex(self) -> str:
+        """The symbols of f that are not differentiated by ("x, y"), or ""."""
+        wrt = set(self.vars) if self.vars else {self.var}
+        return ", ".join(latex_str(s) for s in self.symbols if s.name not in wrt)
+
+    def gradient_latex(self) -> str:
+        r"""``\nabla f``, ``\nabla_{w, b} f`` when f has other symbols, with the point."""
+        name = r"\nabla f"
+        if self.held_latex():
+            name = r"\nabla_{%s} f" % ", ".join(latex_str(sp.Symbol(v)) for v in self.vars)
+        if self.at:
+            name += "(%s)" % ", ".join(latex_str(v) for v in self.point.values())
+        return name
+
     def point_latex(self) -> str:
         values = [latex_str(v) for v in self.point.values()]
         return values[0] if len(values) == 1 else r"\left(%s\right)" % ", ".join(values)
@@ -125,8 +139,7 @@ class Problem:
         if self.kind in DERIVATIVE_KINDS:
             return r"%s = %s" % (self.operator_latex(), latex_str(self.expected))
         if self.kind == "gradient":
-            where = "(%s)" % ", ".join(latex_str(v) for v in self.point.values()) if self.at else ""
-            return r"\nabla f%s = %s" % (where, self.vector_latex(self.expected))
+            return r"%s = %s" % (self.gradient_latex(), self.vector_latex(self.expected))
         if self.kind == "hessian":
             c = self.result
             return r"H%s = %s,\quad \text{%s}" % (
@@ -169,10 +182,9 @@ class Problem:
     def solution_latex(self, lang: str = "en") -> str:
         """The worked solution for the key (LaTeX any engine can typeset)."""
         if self.kind == "backprop":
-            # The node table is too wide for the page: the adjoint chain says it all.
-            text = self.result.to_latex(lang)
-            start = text.find("\\begin{align*}")
-            text = text[start:] if start >= 0 else text
+            from symderiv.render.graph import backprop_key_latex
+
+            text = backprop_key_latex(self.result, lang)
         else:
             text = self.solution.to_latex(lang)
         return tex_unicode(text)

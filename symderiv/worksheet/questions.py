@@ -21,31 +21,18 @@ def question_parts(p: Problem, lang: str) -> list[tuple[str, str]]:
     f, op, v = p.function_latex(), p.operator_latex(), latex_str(sp.Symbol(p.var))
     ko = lang == "ko"
     if p.kind == "gradient":
-        if p.at:
-            grad = r"\nabla f(%s)" % ", ".join(latex_str(x) for x in p.point.values())
-            if ko:
-                return [("m", f), ("t", "의 기울기 "), ("m", grad), ("t", "을(를) 구하시오.")]
-            return [
-                ("t", "Find the gradient "),
-                ("m", grad),
-                ("t", " of "),
-                ("m", f),
-                ("t", "."),
-            ]
+        grad = p.gradient_latex()
+        held = p.held_latex()
         if ko:
-            return [
-                ("m", f),
-                ("t", "의 기울기 "),
-                ("m", r"\nabla f"),
-                ("t", "을(를) 구하시오."),
-            ]
-        return [
-            ("t", "Find the gradient "),
-            ("m", r"\nabla f"),
-            ("t", " of "),
-            ("m", f),
-            ("t", "."),
-        ]
+            parts = [("m", f), ("t", "의 그래디언트 "), ("m", grad), ("t", "을(를) 구하시오.")]
+            if held:
+                parts.append(("t", " ("))
+                parts += [("m", held), ("t", "는 상수로 봅니다.)")]
+            return parts
+        parts = [("t", "Find the gradient "), ("m", grad), ("t", " of "), ("m", f)]
+        if held:
+            parts += [("t", ", holding "), ("m", held), ("t", " constant")]
+        return [*parts, ("t", ".")]
     if p.kind == "hessian":
         names = ", ".join(latex_str(sp.Symbol(n)) for n, _ in p.at or ())
         pt = (

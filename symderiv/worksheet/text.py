@@ -3,6 +3,8 @@ that goes in unescaped, Unicode the engine writes that TeX cannot set, Markdown 
 
 from __future__ import annotations
 
+import re
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "name": "Name",
@@ -89,6 +91,9 @@ _TEX_UNICODE = {
     "∈": r"\ensuremath{\in}",
     "±": r"\ensuremath{\pm}",
     "…": r"\ldots{}",
+    "″": r"\ensuremath{''}",
+    "′": r"\ensuremath{'}",
+    "Δ": r"\ensuremath{\Delta}",
     **{chr(0x2080 + i): r"\ensuremath{_{%d}}" % i for i in range(10)},
 }
 
@@ -109,6 +114,24 @@ def narrow_align(latex: str) -> str:
             else row
         )
     return "{\\small\n" + " \\\\\n".join(rows) + "\n}"
+
+
+#: Characters of the running header's title before it is shortened.
+RUNNING_TITLE = 48
+
+
+def running_title(title: str) -> str:
+    """The title for the header of every page after the first, short enough for one line."""
+    if len(title) <= RUNNING_TITLE:
+        return title
+    cut = title[:RUNNING_TITLE].rsplit(" ", 1)[0].rstrip(" :;,-")
+    return cut + "…"
+
+
+def math_names(latex: str) -> str:
+    r"""Names with an index written in words (``w\_1``, from text such as "(w_1 held
+    constant)") typeset as math, ``$w_{1}$``, instead of with a literal underscore."""
+    return re.sub(r"(?<![A-Za-z\\])([A-Za-z])\\_\{?([A-Za-z0-9]+)\}?", r"$\1_{\2}$", latex)
 
 
 def markdown_escape(text: str) -> str:
