@@ -82,17 +82,19 @@ def implicit_markdown(d: Any, lang: str) -> str:
     names = {k: f"${latex_str(v)}$" for k, v in _implicit_names(d).items()}
     equation = f"${latex_str(d.lhs)} = {latex_str(d.rhs)}$"
     out = [f"### {mv_message('implicit_title', lang, equation=equation, **names)}", ""]
+    # Steps are paragraphs, not a list: Markdown tables (the derivations) do not render
+    # inside list items in Jupyter and many other renderers.
     for number, step in enumerate(d.steps, 1):
-        out.append(f"{number}. {mv_message('implicit_' + step.kind, lang, **names)}")
+        out.append(f"**{number}.** {mv_message('implicit_' + step.kind, lang, **names)}")
         out.append("")
         if step.kind == "differentiate":
-            out.append(f"   *{mv_message('implicit_left', lang)}*")
+            out.append(f"*{mv_message('implicit_left', lang)}*")
             out.append("")
-            out.extend(indent_lines(derivation_to_markdown(d.lhs_derivation, lang=lang), "   "))
-            out.append(f"   *{mv_message('implicit_right', lang)}*")
+            out.append(derivation_to_markdown(d.lhs_derivation, lang=lang))
+            out.append(f"*{mv_message('implicit_right', lang)}*")
             out.append("")
-            out.extend(indent_lines(derivation_to_markdown(d.rhs_derivation, lang=lang), "   "))
-        out.append(f"   $${_step_lhs_latex(step)} = {latex_str(step.rhs)}$$")
+            out.append(derivation_to_markdown(d.rhs_derivation, lang=lang))
+        out.append(f"$${_step_lhs_latex(step)} = {latex_str(step.rhs)}$$")
         out.append("")
     out.append(f"**{mv_message('result', lang)}:** $\\dfrac{{dy}}{{dx}} = {latex_str(d.result)}$")
     out.append("")

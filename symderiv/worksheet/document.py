@@ -32,9 +32,12 @@ class Section:
     titles: tuple[str, ...]  # a title for each multi-part question ("" for single ones)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Worksheet:
-    """A generated worksheet: one variant of a spec, with verified answers."""
+    """A generated worksheet: one variant of a spec, with verified answers.
+
+    In Jupyter it shows as its answer key in Markdown; its repr is one line.
+    """
 
     spec: Spec
     seed: int
@@ -61,6 +64,17 @@ class Worksheet:
         texts += [t for s in self.sections for t in (s.title, s.instructions, *s.titles)]
         wide = any(ord(ch) > 0x24F for t in texts for ch in t)
         return "xelatex" if self.lang == "ko" or wide else "pdflatex"
+
+    def __repr__(self) -> str:
+        verified = sum(p.verified for p in self.problems)
+        return (
+            f"<Worksheet {self.spec.title!r}, variant {self.letter}, seed {self.seed}, "
+            f"{self.lang}: {len(self.problems)} problems, {self.total_points} points, "
+            f"{verified} verified>"
+        )
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown(key=True)
 
     def to_latex(self, key: bool = False) -> str:
         """The student sheet (``key=False``) or answer key as an exam-class document."""

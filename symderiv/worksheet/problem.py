@@ -32,7 +32,7 @@ def function_text(expr: sp.Expr) -> str:
 DERIVATIVE_KINDS = ("derivative", "partial")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Problem:
     """One numbered problem with its expected answer and worked solution.
 
@@ -56,6 +56,13 @@ class Problem:
     vars: tuple[str, ...] = ()
     at: tuple[tuple[str, str], ...] | None = None
     defs: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<Problem {self.id} ({self.kind}): {self.function}, {self.points} points>"
+
+    def _repr_markdown_(self) -> str:
+        statement = self.statement()[1]
+        return f"**{self.id}.** {statement}\n\n{self.solution_markdown()}"
 
     @property
     def solution(self) -> Any:
