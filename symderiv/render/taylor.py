@@ -101,6 +101,12 @@ _CHECK_PARTS = (
         re.compile(r"the error vanished where a term of order (?P<expected>\d+) should remain"),
     ),
     ("check_coefficients", re.compile(r"coefficients differ from mpmath.taylor by (?P<error>\S+)")),
+    ("note_agree", re.compile(r"∇f\(p\) and H\(p\) agree with the worked gradient and Hessian")),
+    (
+        "note_differ",
+        re.compile(r"DIFFER: the worked gradient/Hessian disagree with the series coefficients"),
+    ),
+    ("note_unavailable", re.compile(r"worked Hessian unavailable \((?P<error>\w+)\)")),
 )
 
 
@@ -232,7 +238,7 @@ def taylor_to_text(t: Taylor, lang: str = "en") -> str:
         out.append(f"  {_msg('hessian_at', lang)} = {hm}")
         c0 = show(t.coefficients[(0,) * m])
         out.append(f"  {name} = {c0} + {g}·h + ½ hᵀ {hm} h")
-        out.extend(f"  {note}" for note in t.notes)
+        out.extend(f"  {check_reason(note, lang)}" for note in t.notes)
     out.append("")
     out.append(_check_line(t, lang))
     order = _order_line(t, lang)
