@@ -158,6 +158,28 @@ def test_issue16_11_korean_latex_output_compiles_with_kotex(tmp_path):
     assert errors == [] and "Missing character" not in log
 
 
+@pytest.mark.tex
+@pytest.mark.slow
+def test_issue16_11_english_pdf_with_one_variable_critical_points_and_hessian(tmp_path):
+    needs("pdflatex", "latexmk")
+    spec = {
+        "sections": [
+            {
+                "problems": [
+                    {"function": "x^3 - 2x", "kind": "critical_points"},
+                    {"function": "x^4 - 4x^2", "kind": "hessian", "at": {"x": 0}},
+                ]
+            }
+        ]
+    }
+    ws = worksheet(spec)
+    assert ws.engine == "pdflatex"
+    pdf = ws.build_pdf(tmp_path, key=True)
+    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert "f''" in ws.to_latex(key=True) and "″" not in ws.to_latex(key=True)
+    assert overfull_boxes(log) == []
+
+
 def test_issue16_12_irrational_critical_points_are_typeset_as_math():
     latex = sd.critical_points("x^3 - 2x").to_latex()
     assert "textbackslash" not in latex
