@@ -182,7 +182,11 @@ class Problem:
         from symderiv.worksheet.questions import question_parts
 
         parts = question_parts(self, lang)
-        tex = "".join(f"${s}$" if k == "m" else escape_text(s) for k, s in parts)
+        # Fractions at full size: an inline \frac in a question is too small to read.
+        tex = "".join(
+            (f"$\\displaystyle {s}$" if "\\frac" in s else f"${s}$") if k == "m" else escape_text(s)
+            for k, s in parts
+        )
         md = "".join(f"${s}$" if k == "m" else markdown_escape(s) for k, s in parts)
         return tex, md
 
