@@ -273,7 +273,7 @@ def classification_latex(c: Any, lang: str) -> str:
             )
         )
     out = [f"\\noindent {head}", "", "\\begin{align*}", " \\\\\n".join(rows), "\\end{align*}", ""]
-    verdict = escape_text(f"{verdict_label(c, lang)}: {verdict_text(c, lang)}")
+    verdict = escape_text(f"{verdict_label(c, lang).capitalize()}: {verdict_text(c, lang)}")
     out.append(
         f"\\noindent \\textbf{{{verdict}}}. "
         + " ".join(reason_text(r, lang, mode="latex") for r in shown_reasons(c))
@@ -302,7 +302,7 @@ def classification_markdown(c: Any, lang: str, *, title: bool = True) -> str:
             f"- {mv_message('minors', lang)}: "
             + ", ".join(f"$D_{{{k}}} = {latex_str(m)}$" for k, m in enumerate(c.minors, 1))
         )
-    out.append(f"- **{verdict_label(c, lang)}: {verdict_text(c, lang)}**")
+    out.append(f"- **{verdict_label(c, lang).capitalize()}: {verdict_text(c, lang)}**")
     out.append("")
     out.append(" ".join(reason_text(r, lang, mode="markdown") for r in shown_reasons(c)))
     out.append("")
