@@ -209,7 +209,11 @@ def fit_align(latex: str, units: float = ROW_UNITS) -> str:
     return re.sub(pattern, fit, latex, flags=re.S)
 
 
-def display_answer(latex: str, units: float = ROW_UNITS) -> str:
+#: Units an inline answer may take: the row less the "Answer:" label before it.
+ANSWER_UNITS = ROW_UNITS - 10
+
+
+def display_answer(latex: str, units: float = ANSWER_UNITS) -> str:
     """An answer (``lhs = rhs``, or items joined by ``,\\quad``): inline when it fits, else
     an ``align*`` with one item per row and long sums broken."""
     if math_width(latex) <= units:
