@@ -9,7 +9,8 @@ import pytest
 import sympy as sp
 
 from symderiv.worksheet import BANKS, worksheet
-from symderiv.worksheet.build import DERIVATIVE_KINDS, _well_posed
+from symderiv.worksheet.build import _well_posed
+from symderiv.worksheet.problem import DERIVATIVE_KINDS
 
 #: Banks of one derivative (the others are tested in test_worksheet_multivariate.py).
 DERIVATIVE_BANKS = sorted(name for name, bank in BANKS.items() if bank.kind in DERIVATIVE_KINDS)

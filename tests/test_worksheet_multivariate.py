@@ -13,6 +13,7 @@ import sympy as sp
 
 import symderiv as sd
 from symderiv.worksheet import BANKS, WorksheetError, worksheet
+from symderiv.worksheet.pdf import overfull_boxes
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NEW_BANKS = ("gradients", "hessian-classification", "taylor")
@@ -178,7 +179,7 @@ def test_statements_in_english_and_korean():
     assert "Taylor polynomial $T_{3}(x)$ of order 3" in texts[4] and "about $x = 1$" in texts[4]
     assert texts[5].startswith("Use backpropagation to find")
     kos = [p.statement("ko")[0] for p in ko.problems]
-    assert "의 기울기 $\\nabla f$을(를) 구하시오." in kos[0]
+    assert "의 그래디언트 $\\nabla f$을(를) 구하시오." in kos[0]
     assert "이(가) 임계점임을 확인하고" in kos[2]
     assert "임계점을 모두 구하고" in kos[3]
     assert "3차 테일러 다항식 $T_{3}(x)$을(를) 구하시오." in kos[4]
@@ -332,6 +333,9 @@ def needs(*tools: str) -> None:
 
 
 def pdf_text(pdf: Path) -> str:
+    """The PDF's text; fails when a line of it sticks out of the page (issue 16 item 14)."""
+    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert overfull_boxes(log) == [], f"{pdf.name} has lines wider than the page"
     done = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     )
@@ -358,7 +362,12 @@ def test_korean_pdf_with_the_new_kinds(tmp_path):
     needs("xelatex", "latexmk", "pdftotext")
     ws = worksheet(EXAMPLES / "multivariate.toml", seed=2, lang="ko")
     key = pdf_text(ws.build_pdf(tmp_path, key=True))
-    assert "기울기" in key and "임계점임을 확인하고" in key and "테일러 다항식" in key
+    assert (
+        "그래디언트" in key
+        and "기울기" not in key
+        and "임계점임을 확인하고" in key
+        and "테일러 다항식" in key
+    )
     assert "역전파로" in key and "을(를) 구하시오" in key
     assert key.count("수치 검증 완료") == len(ws.problems)
     assert "극소" in key and "안장점" in key

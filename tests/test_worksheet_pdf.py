@@ -11,7 +11,7 @@ import sympy as sp
 
 from symderiv.render.printers import unicode_str
 from symderiv.worksheet import worksheet
-from symderiv.worksheet.pdf import TexError, compile_pdf
+from symderiv.worksheet.pdf import TexError, compile_pdf, overfull_boxes
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -25,6 +25,9 @@ def needs(*tools: str) -> None:
 
 
 def pdf_text(pdf: Path) -> str:
+    """The PDF's text; fails when a line of it sticks out of the page (issue 16 item 14)."""
+    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert overfull_boxes(log) == [], f"{pdf.name} has lines wider than the page"
     done = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     )

@@ -55,6 +55,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "numeric": "at the point",
         "gradient": "Gradient",
         "check": "check",
+        "forward_key": "Forward pass: name each operation",
+        "backward_key": "Backward pass: the chain rule from {output} back to {wrt}",
     },
     "ko": {
         "title": "{equation}의 계산 그래프와 역전파",
@@ -77,6 +79,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "numeric": "주어진 점에서",
         "gradient": "그래디언트",
         "check": "확인",
+        "forward_key": "순전파: 각 연산에 이름 붙이기",
+        "backward_key": "역전파: {output}에서 {wrt}까지 연쇄 법칙",
     },
 }
 
@@ -445,6 +449,64 @@ def backprop_to_latex(bp: Backprop, lang: str = "en") -> str:
         "\\begin{align*}\n" + " \\\\\n".join(body) + f" \\\\\n& \\text{{{footer}}}\n\\end{{align*}}"
     )
     return table + "\n" + align
+
+
+def needed_nodes(bp: Backprop) -> set[str]:
+    """The nodes on a path from a ``wrt`` input to the output: the only adjoints the
+    gradient asked for needs."""
+    needed = {v.name for v in bp.wrt}
+    grew = True
+    while grew:
+        parents = {e.parent for e in bp.edges if e.child in needed}
+        grew = not parents <= needed
+        needed |= parents
+    return needed
+
+
+def backprop_key_latex(bp: Backprop, lang: str = "en") -> str:
+    r"""The worked answer for a worksheet key, narrow enough for the page.
+
+    The forward pass defines each intermediate node (``v_1 = w x``, with its value at the
+    point), so every symbol of the backward pass is introduced; the backward pass works
+    only the adjoints on the paths from the ``wrt`` inputs to the output.
+    """
+    check_language(lang)
+    symbols = _symbols(bp)
+    out = symbols[bp.output]
+    needed = needed_nodes(bp)
+    wrt = ", ".join(latex_str(v) for v in bp.wrt)
+
+    def words(key: str) -> str:
+        parts = escape_text(_msg(key, lang, output="\x00o", wrt="\x00w"))
+        return parts.replace("\x00o", f"${latex_str(out)}$").replace("\x00w", f"${wrt}$")
+
+    forward = []
+    for node in bp.nodes:
+        if node.is_input:
+            continue
+        row = f"{latex_str(node.symbol)} &= {latex_str(node.formula)}"
+        if node.value is not None:
+            row += f" {_latex_equals(node.value)}"
+        forward.append(row)
+    steps = [
+        row for step in bp.steps if step.node in needed for row in _latex_step_rows(bp, step, lang)
+    ]
+    gradient = [
+        rf"{_latex_partial(out, sp.Symbol(v))} &= {latex_str(g)}" for v, g in bp.gradient.items()
+    ]
+    footer = escape_text(verification_line(bp.verification, lang, mark=False))
+    return "\n".join(
+        [
+            f"\\noindent {words('forward_key')}",
+            "\\begin{align*}\n" + " \\\\\n".join(forward) + "\n\\end{align*}",
+            f"\\noindent {words('backward_key')}",
+            "\\begin{align*}\n"
+            + " \\\\\n".join(
+                [*steps, r"\text{%s:}" % escape_text(_msg("gradient", lang)), *gradient]
+            )
+            + f" \\\\\n& \\text{{{footer}}}\n\\end{{align*}}",
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------- Mermaid

@@ -8,6 +8,7 @@ written term by term in increasing powers of (x − a), as a teacher writes it.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -20,6 +21,7 @@ from symderiv.i18n import check_language
 from symderiv.render.common import format_error, verification_line
 from symderiv.render.json import expression_dict
 from symderiv.render.latex import escape_text
+from symderiv.render.mv_words import typeset
 from symderiv.render.printers import latex_str, unicode_str
 
 if TYPE_CHECKING:
@@ -38,10 +40,19 @@ def _messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(text)
 
 
-def _msg(key: str, lang: str, **values: object) -> str:
+def _template(key: str, lang: str) -> str:
     table = _messages()
-    template = table.get(check_language(lang), {}).get(key) or table["en"][key]
-    return template.format(**values)
+    return table.get(check_language(lang), {}).get(key) or table["en"][key]
+
+
+def _msg(key: str, lang: str, **values: object) -> str:
+    """The sentence as plain text (formula spans lose their backticks)."""
+    return _template(key, lang).replace("`", "").format(**values)
+
+
+def _math_text(text: str) -> str:
+    """Words as a row of a math environment (``\\text{…}``)."""
+    return typeset(text.replace("`", ""), "math")
 
 
 # --------------------------------------------------------------------------- pieces
@@ -77,19 +88,59 @@ def _derivative_name(k: int, var: str, unicode: bool = True) -> str:
     return "f" if k == 0 else ("f" + "'" * k if k <= 3 else f"f^{{({k})}}")
 
 
+#: The parts of the numeric check's reason (English, from symderiv.taylor), by message key.
+_CHECK_PARTS = (
+    ("check_order", re.compile(r"empirical order (?P<empirical>\S+), expected (?P<expected>\d+)")),
+    ("check_exact", re.compile(r"the polynomial is exact \(no non-zero term follows\)")),
+    (
+        "check_not_exact",
+        re.compile(r"no non-zero term after degree (?P<n>\d+), yet the error is (?P<error>\S+)"),
+    ),
+    (
+        "check_vanished",
+        re.compile(r"the error vanished where a term of order (?P<expected>\d+) should remain"),
+    ),
+    ("check_coefficients", re.compile(r"coefficients differ from mpmath.taylor by (?P<error>\S+)")),
+    ("note_agree", re.compile(r"∇f\(p\) and H\(p\) agree with the worked gradient and Hessian")),
+    (
+        "note_differ",
+        re.compile(r"DIFFER: the worked gradient/Hessian disagree with the series coefficients"),
+    ),
+    ("note_unavailable", re.compile(r"worked Hessian unavailable \((?P<error>\w+)\)")),
+)
+
+
+def check_reason(reason: str, lang: str) -> str:
+    """The numeric check's reason in ``lang``: each known part translated, others kept."""
+    parts = []
+    for part in reason.split("; "):
+        for key, pattern in _CHECK_PARTS:
+            match = pattern.fullmatch(part)
+            if match:
+                part = _msg(key, lang, **match.groupdict())
+                break
+        parts.append(part)
+    return "; ".join(parts)
+
+
 def _check_line(t: Taylor, lang: str, mark: bool = True) -> str:
     v: Verification = t.verification
     if v.ok is None:
         return verification_line(v, lang, mark=mark)
     key = "verified" if v.ok else "failed"
-    line = _msg(key, lang, reason=v.reason, error=format_error(v.max_rel_error))
+    reason = check_reason(v.reason or "", lang)
+    line = _msg(key, lang, reason=reason, error=format_error(v.max_rel_error))
     return line if mark else line[2:]
 
 
 def _order_line(t: Taylor, lang: str) -> str:
     if t.expected_order is not None and t.empirical_order is not None:
         return _msg(
-            "order_line", lang, empirical=t.empirical_order, expected=t.expected_order, n=t.order
+            "order_line",
+            lang,
+            empirical=f"{t.empirical_order:.2f}",
+            expected=t.expected_order,
+            n=t.order,
         )
     if t.verification.ok and t.expected_order is None:
         return _msg("exact_line", lang, n=t.order)
@@ -187,7 +238,7 @@ def taylor_to_text(t: Taylor, lang: str = "en") -> str:
         out.append(f"  {_msg('hessian_at', lang)} = {hm}")
         c0 = show(t.coefficients[(0,) * m])
         out.append(f"  {name} = {c0} + {g}·h + ½ hᵀ {hm} h")
-        out.extend(f"  {note}" for note in t.notes)
+        out.extend(f"  {check_reason(note, lang)}" for note in t.notes)
     out.append("")
     out.append(_check_line(t, lang))
     order = _order_line(t, lang)
@@ -232,15 +283,15 @@ def error_table_to_text(table: ErrorTable, lang: str = "en") -> str:
 def taylor_to_latex(t: Taylor, lang: str = "en") -> str:
     """The derivative table and the polynomial as one ``align*`` environment."""
     check_language(lang)
-    title = _msg(
-        "title",
-        lang,
-        vars=_vars_text(t),
-        f=unicode_str(t.expr),
-        n=t.order,
-        point=_point_text(t, unicode_str),
+    title = typeset(
+        _template("title", lang),
+        "math",
+        vars=", ".join(latex_str(v) for v in t.vars),
+        f=latex_str(t.expr),
+        n=str(t.order),
+        point=_point_text(t, latex_str),
     )
-    rows = [r"& \text{%s}" % escape_text(title)]
+    rows = [f"& {title}"]
     if not t.multivariate:
         x, a = latex_str(t.var), latex_str(t.point[0])
         for k, fk, value, c in _table_rows(t):
@@ -265,9 +316,10 @@ def taylor_to_latex(t: Taylor, lang: str = "en") -> str:
         )
     footer = _check_line(t, lang, mark=False)
     order = _order_line(t, lang)
-    rows.append(r"& \text{%s}" % escape_text(footer))
+    # One row per part: a row of an align* cannot break.
+    rows.extend(f"& {_math_text(part)}" for part in footer.split("; ") if part)
     if order:
-        rows.append(r"& \text{%s}" % escape_text(order))
+        rows.append(f"& {_math_text(order)}")
     body = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
     if t.derivation is not None:
         body += "\n" + t.derivation.to_latex(lang=lang)

@@ -7,7 +7,9 @@
 """
 
 from symderiv.worksheet.banks import BANKS, Bank
-from symderiv.worksheet.build import Problem, Worksheet, worksheet
+from symderiv.worksheet.build import worksheet
+from symderiv.worksheet.document import Worksheet
+from symderiv.worksheet.problem import Problem
 from symderiv.worksheet.spec import Spec, WorksheetError, load_spec
 
 __all__ = [

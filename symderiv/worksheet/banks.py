@@ -540,7 +540,7 @@ BANKS: dict[str, Bank] = {
         Bank(
             "partial-derivatives", "partial", "Partial derivatives", "편도함수", partial_derivatives
         ),
-        Bank("gradients", "gradient", "Gradients", "기울기 벡터", gradients, (16, 28, 44)),
+        Bank("gradients", "gradient", "Gradients", "그래디언트 벡터", gradients, (16, 28, 44)),
         Bank(
             "hessian-classification",
             "hessian",

@@ -7,6 +7,7 @@ to install it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -42,6 +43,15 @@ def log_excerpt(log: str, after: int = 4, limit: int = 40) -> str:
     if not picked:
         picked = lines[-12:]
     return "\n".join(picked[:limit]).rstrip()
+
+
+_OVERFULL = re.compile(r"^Overfull \\hbox \(([\d.]+)pt too wide\)", re.M)
+
+
+def overfull_boxes(log: str, limit: float = 3.0) -> list[float]:
+    """How far (pt) each line of the document that is wider than the page by more than
+    ``limit`` sticks out, from the LaTeX log."""
+    return [width for width in map(float, _OVERFULL.findall(log)) if width > limit]
 
 
 def _command(engine: str, tex: Path) -> list[list[str]]:
