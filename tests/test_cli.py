@@ -221,3 +221,27 @@ def test_12_plot_option_refuses_an_unknown_format(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     code, _, err = run(["diff", "x^2", "--plot", str(tmp_path / "f.gif")], capsys)
     assert code == EXIT_BAD_INPUT and ".png, .svg or .pdf" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "curvature"),
+    [
+        (["hessian", "x^3", "--at", "x=2"], "the graph curves up here"),
+        (["hessian", "x^2 + y^2", "--at", "x=1,y=1"], "f curves up in every direction"),
+    ],
+)
+def test_16_1_no_verdict_at_a_point_that_is_not_critical(argv, curvature, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == EXIT_OK, err
+    assert "verdict" not in out and "local minimum" not in out
+    assert f"→ curvature: {curvature}" in out and "not a critical point" in out
+
+
+def test_16_1_the_api_says_not_critical_and_describes_the_curvature():
+    import symderiv as sd
+
+    c = sd.hessian("x^2 + y^2").classify({"x": 1, "y": 1}, require_critical=False)
+    assert c.kind == "not_critical" and c.hessian_kind == "minimum"
+    text = c.reason_text("en")
+    assert "local minimum" not in text and "not a critical point" in text
+    assert sd.hessian("x^2 + y^2").classify({"x": 0, "y": 0}).kind == "minimum"

@@ -50,10 +50,12 @@ class ParameterCase:
 class Classification(Printable):
     """The second-derivative test at one point, and what decided the ``kind``.
 
-    ``kind`` is "minimum", "maximum", "saddle" or "inconclusive"; ``hessian_kind`` is what
-    the Hessian alone says. When the Hessian is semidefinite, exact higher-order checks
-    may decide ``kind`` (``method`` names the check; ``proved`` is True for them). In one
-    variable, "saddle" means a stationary inflection point: neither minimum nor maximum.
+    ``kind`` is "minimum", "maximum", "saddle" or "inconclusive" at a critical point, and
+    "not_critical" elsewhere (asked with ``require_critical=False``: no verdict, the
+    reasons describe the curvature); ``hessian_kind`` is what the Hessian alone says.
+    When the Hessian is semidefinite, exact higher-order checks may decide ``kind``
+    (``method`` names the check; ``proved`` is True for them). In one variable, "saddle"
+    means a stationary inflection point: neither minimum nor maximum.
     ``evidence`` is a kind suggested by numerical sampling only (never a proof).
     ``cases`` describe the kind in terms of parameters when it depends on them.
     """
@@ -86,4 +88,6 @@ class Classification(Printable):
         return self.reason_text("en")
 
     def reason_text(self, lang: str = "en") -> str:
-        return " ".join(r.text(lang) for r in self.reasons)
+        """The explanation as printed (at a non-critical point: the curvature only)."""
+        shown = importlib.import_module("symderiv.render.hessian").shown_reasons(self)
+        return " ".join(r.text(lang) for r in shown)

@@ -62,6 +62,7 @@ def classify_at(
     params = ordered(hp.free_symbols)
     reasons: list[Reason] = []
     value = None if anywhere else substitute(f, point)
+    critical = True
 
     if gradient is not None and not anywhere:
         grad_at = [substitute(g, point) for g in gradient]
@@ -75,6 +76,7 @@ def classify_at(
                     "(pass require_critical=False to describe the curvature only)"
                 )
             reasons.append(Reason.of("not_critical", gradient=tuple(grad_at)))
+            critical = False
 
     t = sp.Dummy("t")
     coeffs = tuple(clean(c) for c in hp.charpoly(t).all_coeffs())
@@ -118,7 +120,9 @@ def classify_at(
     kind, method, proved, evidence = hessian_kind, "second_derivative", not numeric, None
     if cases and len({c.kind for c in cases}) == 1 and cases[0].condition == sp.true:
         kind = cases[0].kind
-    if (
+    if not critical:  # no min/max/saddle verdict away from a critical point: curvature only
+        kind, method, proved = "not_critical", "curvature", False
+    elif (
         hessian_kind == "inconclusive"
         and inertia is not None
         and higher_order
