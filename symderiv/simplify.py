@@ -18,6 +18,13 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from symderiv.shapes import evaluated, is_negative_term, negated, shaped, unevaluated
+
+#: The forms a derivation's last step can write the result in.
+FORMS = ("teacher", "expanded", "factored")
+#: A power of a sum with a larger exponent is never expanded (rewrites that would expand
+#: it are skipped): (x + 1)^1000 stays bounded.
+MAX_EXPANDED_POWER = 12
 #: Above this many operations only the linear-time rewrites are tried.
 CHEAP_LIMIT = 400
 #: Rational-function rewrites (together/cancel) are tried up to this size.
@@ -30,6 +37,8 @@ MIN_SAVING = 0.2
 def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
     """Rewrites worth trying at this size, the preferred form first (it wins ties)."""
     rewrites: list[Callable[[sp.Expr], sp.Expr]] = []
+    if has_big_power(expr):
+        return [sp.factor_terms] if ops <= CHEAP_LIMIT else []
     if ops <= CHEAP_LIMIT:
         rewrites.append(sp.factor_terms)
     if ops <= RATIONAL_LIMIT:
@@ -38,6 +47,16 @@ def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
             rewrites.append(sp.cancel)
         rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
     return rewrites
+
+
+def has_big_power(expr: sp.Expr) -> bool:
+    """Whether expanding ``expr`` would multiply out a power of a sum past the bound."""
+    return any(
+        isinstance(p.base, sp.Add)
+        and p.exp.is_Rational
+        and abs(p.exp) > MAX_EXPANDED_POWER
+        for p in expr.atoms(sp.Pow)
+    )
 
 
 def _functions(expr: sp.Expr) -> set[sp.Expr]:
@@ -63,3 +82,126 @@ def tidy(expr: sp.Expr) -> sp.Expr:
         ):
             best, best_ops = candidate, ops
     return best
+
+
+# ----------------------------------------------------------------------------- the last step
+
+
+def _is_monomial(factor: sp.Expr) -> bool:
+    """x or x³: written right after the number, before brackets and functions (2x(…))."""
+    if isinstance(factor, sp.Symbol):
+        return True
+    return isinstance(factor, sp.Pow) and isinstance(factor.base, sp.Symbol) and factor.exp.is_Number
+
+
+def collected(expr: sp.Expr) -> sp.Expr:
+    """What a teacher does to the last line: in each product the numbers go in front and
+    are multiplied (2(3x + 1)·3 → 6(3x + 1)), single letters come next (2x(…)); a sum
+    starts with a positive term where it has one. Nothing else moves."""
+    memo: dict[sp.Expr, sp.Expr] = {}
+
+    def walk(e: sp.Expr) -> sp.Expr:
+        if not e.args or isinstance(e, sp.Derivative):
+            return e
+        found = memo.get(e)
+        if found is not None:
+            return found
+        args = [walk(a) for a in e.args]
+        if isinstance(e, sp.Mul):
+            value = _collected_product(args)
+        elif isinstance(e, sp.Add):
+            terms = [t for t in args if t != 0]
+            value = _positive_first(terms) if terms else sp.S.Zero
+        else:
+            value = unevaluated(e.func, *args)
+        memo[e] = value
+        return value
+
+    return walk(expr)
+
+
+def _collected_product(args: list[sp.Expr]) -> sp.Expr:
+    factors: list[sp.Expr] = []
+    for arg in args:
+        factors.extend(arg.args if isinstance(arg, sp.Mul) else [arg])
+    coefficient = sp.Mul(*(f for f in factors if f.is_Number))
+    rest = [f for f in factors if not f.is_Number]
+    if coefficient == 0:
+        return sp.S.Zero
+    ordered = [f for f in rest if _is_monomial(f)] + [f for f in rest if not _is_monomial(f)]
+    if coefficient != 1 or not ordered:
+        ordered.insert(0, coefficient)
+    return ordered[0] if len(ordered) == 1 else unevaluated(sp.Mul, *ordered)
+
+
+def _positive_first(terms: list[sp.Expr]) -> sp.Expr:
+    if len(terms) == 1:
+        return terms[0]
+    if is_negative_term(terms[0]):
+        for index, term in enumerate(terms):
+            if not is_negative_term(term):
+                terms = [term, *terms[:index], *terms[index + 1 :]]
+                break
+    return unevaluated(sp.Add, *terms)
+
+
+def _flip_denominators(expr: sp.Expr, hints: dict[sp.Expr, tuple[sp.Expr, ...]]) -> sp.Expr:
+    """(−a + y)/(a(a − 1)) → (a − y)/(a(1 − a)) when the input wrote 1 − a: a bracket in
+    the denominator takes the sign the learner gave it, the numerator takes the other."""
+    if not isinstance(expr, sp.Mul):
+        return expr
+    factors = list(expr.args)
+    flips = 0
+    for index, factor in enumerate(factors):
+        if (
+            isinstance(factor, sp.Pow)
+            and isinstance(factor.base, sp.Add)
+            and factor.exp.is_Integer
+            and factor.exp < 0
+            and factor.exp % 2 == 1
+        ):
+            opposite = -evaluated(factor.base)
+            if opposite in hints:
+                flipped = unevaluated(sp.Add, *hints[opposite])
+                factors[index] = unevaluated(sp.Pow, flipped, factor.exp)
+                flips += 1
+    if flips % 2 == 0:
+        return expr if not flips else unevaluated(sp.Mul, *factors)
+    for index, factor in enumerate(factors):
+        if isinstance(factor, sp.Add):
+            factors[index] = _positive_first([negated(t) for t in factor.args])
+            return unevaluated(sp.Mul, *factors)
+    if factors[0].is_Number:
+        factors[0] = -factors[0]
+        if factors[0] == 1:
+            factors.pop(0)
+    else:
+        factors.insert(0, sp.S.NegativeOne)
+    return factors[0] if len(factors) == 1 else unevaluated(sp.Mul, *factors)
+
+
+def teacher_form(
+    raw: sp.Expr,
+    value: sp.Expr,
+    tidied: sp.Expr,
+    hints: dict[sp.Expr, tuple[sp.Expr, ...]],
+    form: str = "teacher",
+) -> sp.Expr:
+    """The derivation's last line, as a shape tree, in ``form``.
+
+    ``raw`` is the line the rules left, ``value`` its SymPy value and ``tidied`` the
+    bounded :func:`tidy` of it. The teacher's form is the raw line with its numbers
+    collected (:func:`collected`), unless :func:`tidy` found a clearly smaller form; that
+    one is written in the input's order inside brackets, a positive term first, and with
+    the signs of denominators as the input wrote them. ``expanded`` and ``factored`` are
+    SymPy's ``expand`` and ``factor``, skipped (teacher's form instead) for powers of sums
+    past ``MAX_EXPANDED_POWER`` or expressions past ``RATIONAL_LIMIT`` operations.
+    """
+    bounded = not has_big_power(value) and int(sp.count_ops(value)) <= RATIONAL_LIMIT
+    if form == "expanded" and bounded:
+        return shaped(sp.expand(value), hints)
+    if form == "factored" and bounded:
+        return shaped(sp.factor(value), hints)
+    if tidied is value or tidied == value:
+        return collected(raw)
+    return collected(_flip_denominators(shaped(tidied, hints), hints))
