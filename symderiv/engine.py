@@ -236,7 +236,15 @@ class _Deriver:
             constants.remove(inverse_log)
             if not constants:
                 (u,) = log_u.args
-                return self._chained("log_base", u, lambda arg: inverse_log / arg)
+                base = inverse_log.base
+                return self._chained(
+                    "log_base",
+                    u,
+                    lambda arg: unevaluated(
+                        sp.Pow, _mul(arg, base), sp.S.NegativeOne
+                    ),
+                    lambda arg: _mul(inverse_log, sp.log(arg)),
+                )
             factors.insert(0, inverse_log)
         if constants:
             return Move("constant_multiple", _mul(*constants, pending(_mul(*factors), x)))

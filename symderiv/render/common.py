@@ -25,7 +25,13 @@ def rule_label(step: Step, lang: str) -> str:
     return label
 
 
-def step_label(step: Step, lang: str, show: Callable[[sp.Expr], str]) -> str:
+def step_label(
+    step: Step,
+    lang: str,
+    show: Callable[[sp.Expr], str],
+    wrap: Callable[[str], str] = str,
+    derivative_operator: str = "d/d{letter} ",
+) -> str:
     """The rule names of a step with what they act on: for the chain rule the outer
     derivative in the substitution letter and what the letter stands for, e.g.
     'chain rule: d/du u² = 2u, u = 3x + 1'."""
@@ -35,21 +41,22 @@ def step_label(step: Step, lang: str, show: Callable[[sp.Expr], str]) -> str:
     letter, inner = step.substitution
     if step.rule == "chain" and step.outer_derivative is not None:
         book = load_rulebook()
-        function, derivative = step.outer_derivative
+        function, outer_value = step.outer_derivative
         extra = [
             book[r].name(lang) for r in step.merged[1:] if r in book and r != step.merged[0]
         ]
-        outer = f"d/d{show(letter)} {show(function)} = {show(derivative)}"
+        operator = derivative_operator.format(letter=show(letter))
+        outer = wrap(f"{operator}{show(function)} = {show(outer_value)}")
         text = message(
             "chain_outer",
             lang,
             chain=book["chain"].name(lang),
             outer=outer,
-            letter=show(letter),
-            inner=show(inner),
+            letter="",
+            inner=wrap(f"{show(letter)} = {show(inner)}"),
         )
         return text + (" + " + ", ".join(extra) if extra else "")
-    return f"{label} ({show(letter)} = {show(inner)})"
+    return f"{label} ({wrap(f'{show(letter)} = {show(inner)}')})"
 
 
 def format_error(value: float | None) -> str:

@@ -10,6 +10,7 @@ import sympy as sp
 
 from symderiv.i18n import check_language
 from symderiv.i18n import message
+from symderiv.rulebook import load_rulebook
 from symderiv.render.common import (
     held_constant_note,
     rule_label,
@@ -53,7 +54,8 @@ def _math_label(step: Step, lang: str, partial: bool = False) -> str:
             shape_latex(function),
             shape_latex(derivative),
         )
-        return r"%s\ %s,\ %s" % (label.replace(r"}", r":}", 1), outer, where)
+        chain = r"\text{%s:}" % escape_text(load_rulebook()["chain"].name(lang))
+        return r"%s\ %s,\ %s" % (chain, outer, where)
     return label + r"\ (%s)" % where
 
 

@@ -29,8 +29,6 @@ def derivation_to_markdown(derivation: Derivation, lang: str = "en") -> str:
     def math(expr: sp.Expr) -> str:
         return shape_latex(expr, partial=partial)
 
-    def inline(expr: sp.Expr) -> str:
-        return f"${shape_latex(expr)}$"
 
     out: list[str] = []
     for stage in range(1, derivation.order + 1):
@@ -41,7 +39,7 @@ def derivation_to_markdown(derivation: Derivation, lang: str = "en") -> str:
         out.append("|---|---|---|")
         steps = derivation.stage_steps(stage)
         for number, step in enumerate(steps, 1):
-            label = step_label(step, lang, inline)
+            label = step_label(step, lang, shape_latex, "${}$".format, r"\frac{{d}}{{d{letter}}} ")
             out.append(f"| {number} | $= {_cell(math(step.after))}$ | {_cell(label)} |")
         if not steps:
             out.append(f"| 1 | $= {_cell(math(derivation.shown_result(stage)))}$ | |")

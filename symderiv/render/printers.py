@@ -399,7 +399,7 @@ class ShapeLatexPrinter(_ShapeMixin, TeachingLatexPrinter):
         return rf"\left({text}\right)"
 
     def _glue(self, left: str, right: str, left_expr: sp.Expr, right_expr: sp.Expr) -> str:
-        """Juxtaposition, with \cdot before a number, a sign or a pending derivative."""
+        r"""Juxtaposition, with \cdot before a number, a sign or a pending derivative."""
         if (
             right[:1].isdigit()
             or right.startswith("-")
