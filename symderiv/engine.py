@@ -25,6 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from symderiv.errors import DerivationError
 from symderiv.parsing import parse
+from symderiv.render.printers import shape_unicode
 from symderiv.rulebook import RuleBook, load_rulebook
 from symderiv.shapes import evaluated, neat, shape_of, shaped, sum_hints, unevaluated
 from symderiv.simplify import FORMS, teacher_form, tidy
@@ -594,7 +595,7 @@ def derive(
         value = evaluated(raw)
         tidied = tidy(value)
         shown = teacher_form(raw, value, tidied, hints, form)
-        if shown != raw:
+        if shown != raw and shape_unicode(shown) != shape_unicode(raw):
             target = stage_steps[-1].after if stage_steps else raw
             stage_steps.append(Step("simplify", target, raw, shown, stage=stage))
         steps.extend(stage_steps)

@@ -190,7 +190,14 @@ def _neat_sum(args: list[sp.Expr]) -> sp.Expr:
 
 def _neat_product(args: list[sp.Expr]) -> sp.Expr:
     factors: list[sp.Expr] = []
-    for factor in _flatten(sp.Mul, args):
+    flat = _flatten(sp.Mul, args)
+    if any(f == -1 for f in flat[1:]):  # a sign inside a product is the product's sign
+        flat = [f for f in flat if f != -1 or f is flat[0]]
+        signs = sum(1 for f in _flatten(sp.Mul, args) if f == -1)
+        flat = [f for f in flat if f != -1]
+        if signs % 2:
+            flat.insert(0, sp.S.NegativeOne)
+    for factor in flat:
         if factor == 0:
             return sp.S.Zero
         if factor == 1:

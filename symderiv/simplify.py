@@ -125,13 +125,37 @@ def _collected_product(args: list[sp.Expr]) -> sp.Expr:
     for arg in args:
         factors.extend(arg.args if isinstance(arg, sp.Mul) else [arg])
     coefficient = sp.Mul(*(f for f in factors if f.is_Number))
-    rest = [f for f in factors if not f.is_Number]
+    rest = _powers_merged([f for f in factors if not f.is_Number])
     if coefficient == 0:
         return sp.S.Zero
     ordered = [f for f in rest if _is_monomial(f)] + [f for f in rest if not _is_monomial(f)]
     if coefficient != 1 or not ordered:
         ordered.insert(0, coefficient)
     return ordered[0] if len(ordered) == 1 else unevaluated(sp.Mul, *ordered)
+
+
+def _powers_merged(factors: list[sp.Expr]) -> list[sp.Expr]:
+    """cos(x)·cos(x) → cos(x)², x²·x → x³: equal bases with numeric exponents, kept where
+    the first of them stood."""
+    exponents: dict[sp.Expr, sp.Expr] = {}
+    order: list[sp.Expr] = []
+    for factor in factors:
+        base, exponent = factor, sp.S.One
+        if isinstance(factor, sp.Pow) and factor.exp.is_Number:
+            base, exponent = factor.base, factor.exp
+        if base not in exponents:
+            order.append(base)
+            exponents[base] = exponent
+        else:
+            exponents[base] += exponent
+    out: list[sp.Expr] = []
+    for base in order:
+        exponent = exponents[base]
+        if exponent == 1:
+            out.append(base)
+        elif exponent != 0:
+            out.append(unevaluated(sp.Pow, base, exponent))
+    return out
 
 
 def _positive_first(terms: list[sp.Expr]) -> sp.Expr:
@@ -202,6 +226,28 @@ def teacher_form(
         return shaped(sp.expand(value), hints)
     if form == "factored" and bounded:
         return shaped(sp.factor(value), hints)
-    if tidied is value or tidied == value:
-        return collected(raw)
-    return collected(_flip_denominators(shaped(tidied, hints), hints))
+    kept = collected(raw)
+    rewritten = collected(_flip_denominators(shaped(tidied, hints), hints))
+    smaller = _size(rewritten) <= (1 - MIN_SAVING) * _size(kept)
+    fewer_fractions = _size(rewritten) <= _size(kept) and _nested_fractions(
+        rewritten
+    ) < _nested_fractions(kept)
+    return rewritten if smaller or fewer_fractions else kept
+
+
+def _nested_fractions(expr: sp.Expr) -> int:
+    """Fractions written inside a sum (y/a − (1 − y)/(1 − a) has two)."""
+    return sum(
+        1
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Add)
+        for term in node.args
+        for factor in sp.Mul.make_args(term)
+        if isinstance(factor, sp.Pow) and factor.exp.is_negative
+    )
+
+
+def _size(expr: sp.Expr) -> int:
+    """How many times a letter is written: what the eye has to read. Numbers do not
+    count, so 18x + 6 is no improvement on 6(3x + 1)."""
+    return sum(1 for node in sp.preorder_traversal(expr) if isinstance(node, sp.Symbol))

@@ -261,7 +261,13 @@ class _ShapeMixin:
         """2x, 3xy, 2(3x + 1) without a sign; otherwise a visible product sign."""
         if (left_expr.is_Integer or _letter_power(left_expr)) and _letter_power(right_expr):
             return f"{left}{self.juxtapose}{right}"
-        if (left_expr.is_Integer or _letter_power(left_expr)) and isinstance(right_expr, sp.Add):
+        bracketed = isinstance(right_expr, sp.Add) or (
+            isinstance(right_expr, sp.Pow)
+            and isinstance(right_expr.base, sp.Add)
+            and right_expr.exp.is_Integer
+            and right_expr.exp > 0
+        )
+        if (left_expr.is_Integer or _letter_power(left_expr)) and bracketed:
             return f"{left}{self.juxtapose}{right}"
         return f"{left}{self.times}{right}"
 
