@@ -27,7 +27,16 @@ from symderiv.errors import DerivationError
 from symderiv.parsing import parse
 from symderiv.render.printers import shape_unicode
 from symderiv.rulebook import RuleBook, load_rulebook
-from symderiv.shapes import evaluated, neat, shape_of, shaped, sum_hints, unevaluated
+from symderiv.shapes import (
+    evaluated,
+    neat,
+    neat_node,
+    rebuilt,
+    shape_of,
+    shaped,
+    sum_hints,
+    unevaluated,
+)
 from symderiv.simplify import FORMS, teacher_form, tidy
 from symderiv.steps import NOT_VERIFIED, Derivation, Step
 from symderiv.verify import verify_derivative
@@ -101,12 +110,6 @@ def formula_shape(text: str) -> sp.Expr:
     return shape_of(text, compile_formula(text))
 
 
-def substitute(expr: sp.Expr, mapping: dict[sp.Expr, sp.Expr]) -> sp.Expr:
-    """``expr.xreplace(mapping)`` that keeps every other node as it was written."""
-    if not mapping:
-        return expr
-    with sp.evaluate(False):
-        return expr.xreplace(mapping)
 
 
 def check_rulebook(book: RuleBook) -> None:
@@ -176,11 +179,11 @@ class _Deriver:
             if found is None:
                 args = [walk(a) for a in node.args]
                 changed = any(a is not b for a, b in zip(args, node.args, strict=True))
-                found = unevaluated(node.func, *args) if changed else node
+                found = neat_node(node, args) if changed else node
                 cache[node] = found
             return found
 
-        return neat(walk(expr), self.neat_memo)
+        return walk(expr)
 
     def known_value(self, target: sp.Expr, visiting: frozenset = frozenset()) -> sp.Expr | None:
         """The finished derivative for ``target`` if it was worked out earlier."""
@@ -292,7 +295,7 @@ class _Deriver:
             return self._chained(
                 rule.id,
                 arg,
-                lambda u: neat(substitute(formula, {U: u})),
+                lambda u: neat(rebuilt(formula, {U: u})),
                 lambda u: unevaluated(f.func, u),
             )
         dummy = sp.Dummy("u")
@@ -414,8 +417,10 @@ class _Terms:
         work._append(expr)
         return work
 
-    def _append(self, expr: sp.Expr) -> None:
-        for term in sp.Add.make_args(expr):
+    def _append(self, expr: sp.Expr, split: bool = True) -> None:
+        """Add ``expr`` as terms: split into its terms when it replaced a whole term (the
+        sum rule's output), kept as one bracketed term when it came from inside one."""
+        for term in sp.Add.make_args(expr) if split else (expr,):
             if term == 0:
                 continue
             self.terms.append(term)
@@ -427,7 +432,7 @@ class _Terms:
         for term, held in zip(old_terms, old_pendings, strict=True):
             hits = {t: r for t, r in mapping.items() if t in held}
             if hits:
-                self._append(self.deriver.replace(term, hits))
+                self._append(self.deriver.replace(term, hits), split=term in hits)
             else:
                 self.terms.append(term)
                 self.pendings.append(held)

@@ -36,11 +36,38 @@ __all__ = [
 
 
 def unevaluated(func: type, *args: sp.Expr) -> sp.Expr:
-    """``func(*args)`` without SymPy's evaluation (a pending derivative stays pending)."""
-    if func is sp.Derivative:
-        return sp.Derivative(*args, evaluate=False)
+    """``func(*args)`` without SymPy's evaluation (a pending derivative stays pending).
+
+    Uses the ``evaluate=False`` argument, never the global ``sympy.evaluate`` switch,
+    which clears SymPy's whole cache each time it is flipped."""
+    if isinstance(func, type) and issubclass(func, sp.Add | sp.Mul | sp.Pow | sp.Derivative):
+        return func(*args, evaluate=False)
+    if isinstance(func, type) and issubclass(func, sp.Function):
+        return func(*args, evaluate=False)
     with sp.evaluate(False):
         return func(*args)
+
+
+def rebuilt(expr: sp.Expr, mapping: dict[sp.Expr, sp.Expr]) -> sp.Expr:
+    """``expr.xreplace(mapping)`` that keeps every other node as it was written."""
+    if not mapping:
+        return expr
+    memo: dict[sp.Expr, sp.Expr] = {}
+
+    def walk(node: sp.Expr) -> sp.Expr:
+        if node in mapping:
+            return mapping[node]
+        if not node.args:
+            return node
+        found = memo.get(node)
+        if found is None:
+            args = [walk(a) for a in node.args]
+            changed = any(new is not old for new, old in zip(args, node.args, strict=True))
+            found = unevaluated(node.func, *args) if changed else node
+            memo[node] = found
+        return found
+
+    return walk(expr)
 
 
 def evaluated(expr: sp.Expr, memo: dict[sp.Expr, sp.Expr] | None = None) -> sp.Expr:
@@ -58,6 +85,12 @@ def _evaluated(expr: sp.Expr, memo: dict[sp.Expr, sp.Expr]) -> sp.Expr:
     args = [_evaluated(a, memo) for a in expr.args]
     if isinstance(expr, sp.Derivative):
         value = sp.Derivative(*args, evaluate=False)
+    elif isinstance(expr, sp.Add | sp.Mul | sp.Pow):
+        value = expr.func(*args)
+    elif all(new is old for new, old in zip(args, expr.args, strict=True)):
+        # A function of an unchanged argument stays as it is: re-evaluating sin(sin(…))
+        # level by level would ask SymPy's assumptions the same questions again.
+        value = expr
     else:
         value = expr.func(*args)
     memo[expr] = value
@@ -141,8 +174,8 @@ def negated(term: sp.Expr) -> sp.Expr:
 
 
 def neat(expr: sp.Expr, memo: dict[sp.Expr, sp.Expr] | None = None) -> sp.Expr:
-    """The bookkeeping a teacher does without a word: nested sums and products flattened,
-    numbers next to each other multiplied (2·3 → 6), 1·u, u¹ and + 0 dropped, a product
+    """The bookkeeping a teacher does without a word: nested products flattened (a sum
+    inside a sum keeps its brackets), numbers next to each other multiplied (2·3 → 6), 1·u, u¹ and + 0 dropped, a product
     with a factor 0 is 0. Nothing is reordered and no number is multiplied into a sum."""
     memo = {} if memo is None else memo
     return _neat(expr, memo)
@@ -154,33 +187,39 @@ def _neat(expr: sp.Expr, memo: dict[sp.Expr, sp.Expr]) -> sp.Expr:
     found = memo.get(expr)
     if found is not None:
         return found
-    args = [_neat(a, memo) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        value = _neat_sum(args)
-    elif isinstance(expr, sp.Mul):
-        value = _neat_product(args)
-    elif isinstance(expr, sp.Pow):
-        base, exponent = args
-        if exponent == 1:
-            value = base
-        elif exponent == 0:
-            value = sp.S.One
-        elif base.is_Number and exponent.is_Integer and abs(int(exponent)) <= 64:
-            value = base**exponent
-        elif isinstance(base, sp.Pow) and base.exp.is_Integer and exponent.is_Integer:
-            value = unevaluated(sp.Pow, base.base, base.exp * exponent)
-        else:
-            value = expr if args == list(expr.args) else unevaluated(sp.Pow, base, exponent)
-    elif isinstance(expr, sp.log) and len(args) == 2:
-        value = shaped(sp.log(*args))  # log(u, b) is ln u / ln b, the form the rules know
-    else:
-        value = expr if args == list(expr.args) else unevaluated(expr.func, *args)
+    value = neat_node(expr, [_neat(a, memo) for a in expr.args])
     memo[expr] = value
+    memo[value] = value
     return value
 
 
+def neat_node(expr: sp.Expr, args: list[sp.Expr]) -> sp.Expr:
+    """:func:`neat` for one node whose arguments (``args``, replacing ``expr.args``) are
+    neat already."""
+    if isinstance(expr, sp.Derivative):
+        return expr if args == list(expr.args) else unevaluated(sp.Derivative, *args)
+    if isinstance(expr, sp.Add):
+        return _neat_sum(args)
+    if isinstance(expr, sp.Mul):
+        return _neat_product(args)
+    if isinstance(expr, sp.Pow):
+        base, exponent = args
+        if exponent == 1:
+            return base
+        if exponent == 0:
+            return sp.S.One
+        if base.is_Number and exponent.is_Integer and abs(int(exponent)) <= 64:
+            return base**exponent
+        if isinstance(base, sp.Pow) and base.exp.is_Integer and exponent.is_Integer:
+            return unevaluated(sp.Pow, base.base, base.exp * exponent)
+    elif isinstance(expr, sp.log) and len(args) == 2:
+        return shaped(sp.log(*args))  # log(u, b) is ln u / ln b, the form the rules know
+    unchanged = all(new is old for new, old in zip(args, expr.args, strict=True))
+    return expr if unchanged else unevaluated(expr.func, *args)
+
+
 def _neat_sum(args: list[sp.Expr]) -> sp.Expr:
-    terms = [t for t in _flatten(sp.Add, args) if t != 0]
+    terms = [t for t in args if t != 0]
     if not terms:
         return sp.S.Zero
     if all(t.is_Number for t in terms):

@@ -69,6 +69,8 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     A rewrite may not bring in function applications the expression did not have, so
     e^(−x)/(1 + e^(−x))² is not turned into e^x/(e^x + 1)².
     """
+    if tree_size(expr) > 4 * CHEAP_LIMIT:  # count_ops itself would be the cost
+        return expr
     original_ops = int(sp.count_ops(expr))
     functions = _functions(expr)
     best, best_ops = expr, original_ops
@@ -221,11 +223,9 @@ def teacher_form(
     SymPy's ``expand`` and ``factor``, skipped (teacher's form instead) for powers of sums
     past ``MAX_EXPANDED_POWER`` or expressions past ``RATIONAL_LIMIT`` operations.
     """
-    bounded = not has_big_power(value) and int(sp.count_ops(value)) <= RATIONAL_LIMIT
-    if form == "expanded" and bounded:
-        return shaped(sp.expand(value), hints)
-    if form == "factored" and bounded:
-        return shaped(sp.factor(value), hints)
+    if form != "teacher" and _rewritable(value):
+        rewrite = sp.expand if form == "expanded" else sp.factor
+        return shaped(rewrite(value), hints)
     kept = collected(raw)
     rewritten = collected(_flip_denominators(shaped(tidied, hints), hints))
     smaller = _size(rewritten) <= (1 - MIN_SAVING) * _size(kept)
@@ -235,19 +235,52 @@ def teacher_form(
     return rewritten if smaller or fewer_fractions else kept
 
 
-def _nested_fractions(expr: sp.Expr) -> int:
-    """Fractions written inside a sum (y/a − (1 − y)/(1 − a) has two)."""
+def _rewritable(expr: sp.Expr) -> bool:
+    return (
+        tree_size(expr) <= 4 * RATIONAL_LIMIT
+        and not has_big_power(expr)
+        and int(sp.count_ops(expr)) <= RATIONAL_LIMIT
+    )
+
+
+def _tree_count(expr: sp.Expr, own: Callable[[sp.Expr], int]) -> int:
+    """The sum of ``own(node)`` over the written tree (shared subtrees counted as often
+    as they are written), in time linear in the distinct nodes."""
+    memo: dict[sp.Expr, int] = {}
+
+    def count(node: sp.Expr) -> int:
+        found = memo.get(node)
+        if found is None:
+            found = own(node) + sum(count(a) for a in node.args)
+            memo[node] = found
+        return found
+
+    return count(expr)
+
+
+def tree_size(expr: sp.Expr) -> int:
+    """Nodes of the written tree, counted in time linear in the distinct nodes: a cheap
+    upper bound of ``count_ops`` to test before calling it."""
+    return _tree_count(expr, lambda node: 1)
+
+
+def _size(expr: sp.Expr) -> int:
+    """How many times a letter is written: what the eye has to read. Numbers do not
+    count, so 18x + 6 is no improvement on 6(3x + 1)."""
+    return _tree_count(expr, lambda node: int(isinstance(node, sp.Symbol)))
+
+
+def _fractions_in_sum(node: sp.Expr) -> int:
+    if not isinstance(node, sp.Add):
+        return 0
     return sum(
         1
-        for node in sp.preorder_traversal(expr)
-        if isinstance(node, sp.Add)
         for term in node.args
         for factor in sp.Mul.make_args(term)
         if isinstance(factor, sp.Pow) and factor.exp.is_negative
     )
 
 
-def _size(expr: sp.Expr) -> int:
-    """How many times a letter is written: what the eye has to read. Numbers do not
-    count, so 18x + 6 is no improvement on 6(3x + 1)."""
-    return sum(1 for node in sp.preorder_traversal(expr) if isinstance(node, sp.Symbol))
+def _nested_fractions(expr: sp.Expr) -> int:
+    """Fractions written inside a sum (y/a − (1 − y)/(1 − a) has two)."""
+    return _tree_count(expr, _fractions_in_sum)

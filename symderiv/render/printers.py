@@ -263,8 +263,10 @@ class _ShapeMixin:
             return f"{left}{self.juxtapose}{right}"
         bracketed = isinstance(right_expr, sp.Add) or (
             isinstance(right_expr, sp.Pow)
-            and isinstance(right_expr.base, sp.Add)
-            and right_expr.exp.is_Integer
+            and (
+                (isinstance(right_expr.base, sp.Add) and right_expr.exp.is_Integer)
+                or right_expr.exp == sp.S.Half
+            )
             and right_expr.exp > 0
         )
         if (left_expr.is_Integer or _letter_power(left_expr)) and bracketed:
@@ -295,6 +297,8 @@ class _ShapeMixin:
         for index, term in enumerate(expr.args):
             if index == 0:
                 text = self._print(term)
+                if isinstance(term, sp.Add):
+                    text = self._paren(text)
                 continue
             if is_negative_term(term):
                 positive = negated(term)
@@ -303,7 +307,8 @@ class _ShapeMixin:
                     shown = self._paren(shown)
                 text += f" - {shown}"
             else:
-                text += f" + {self._print(term)}"
+                shown = self._print(term)
+                text += f" + {self._paren(shown) if isinstance(term, sp.Add) else shown}"
         return text
 
     def _print_Mul(self, expr: sp.Mul) -> str:
