@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symderiv as sd
+from symderiv.cli import EXIT_OK, main
 from symderiv.i18n import particle
 from symderiv.render.printers import shape_unicode
 from symderiv.shapes import evaluated
@@ -332,11 +333,189 @@ def test_textbook_derivation_reads_as_a_teacher_writes_it(text, var, lines):
     d = sd.derive(text, var, verify=False)
     assert d.to_text().splitlines()[:-1] == lines
     assert same_function(d.result, sympy_derivative(d.expr, d.var))
-    for step in d.steps:
-        assert same_function(evaluated(step.after), evaluated(step.before).doit()) or (
-            step.after.has(sp.Derivative)
-        )
+    for step in d.steps:  # every line is the same function: the derivative
+        assert same_function(evaluated(step.after).doit(), d.result), step
 
 
 def test_there_are_at_least_forty_textbook_cases():
     assert len(TEXTBOOK) >= 40
+
+
+# ----------------------------------------------------------------------------- order kept
+
+#: Terms as typed and as printed; each contains x, so each gets a sum-rule slot.
+TERMS = {
+    "x^2": "x²",
+    "3x": "3x",
+    "sin(x)": "sin(x)",
+    "e^x": "e^x",
+    "ln(x)": "ln(x)",
+    "x^3": "x³",
+    "cos(x)": "cos(x)",
+    "tanh(x)": "tanh(x)",
+    "atan(x)": "arctan(x)",
+}
+#: Factors that print with a product dot between them.
+FACTORS = {k: v for k, v in TERMS.items() if k not in ("3x",)}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(TERMS)), min_size=2, max_size=5, unique=True))
+def test_sums_keep_the_order_typed(terms):
+    d = sd.derive(" + ".join(terms), verify=False)
+    lines = d.to_text().splitlines()
+    shown = " + ".join(TERMS[t] for t in terms)
+    assert lines[0] == f"d/dx[{shown}]"
+    first = " + ".join(f"d/dx[{TERMS[t]}]" for t in terms)
+    # the rule name follows after two spaces, or on its own line when the line is long
+    assert lines[1] == f"  = {first}" or lines[1].startswith(f"  = {first}  ")
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(FACTORS)), min_size=2, max_size=4, unique=True))
+def test_products_keep_the_order_typed_and_the_product_rule_follows_it(factors):
+    d = sd.derive(" ".join(f"({f})" for f in factors), verify=False)
+    lines = d.to_text().splitlines()
+    printed = [FACTORS[f] for f in factors]
+    assert lines[0] == f"d/dx[{'·'.join(printed)}]"
+    terms = [
+        "·".join(f"d/dx[{p}]" if j == i else p for j, p in enumerate(printed))
+        for i in range(len(printed))
+    ]
+    shown = " + ".join(terms)
+    assert lines[1] == f"  = {shown}" or lines[1].startswith(f"  = {shown}  ")
+
+
+def test_sympy_input_keeps_its_printed_order():
+    d = sd.derive(x**2 + 3 * x + 1, x, verify=False)
+    assert d.to_text().splitlines()[0] == "d/dx[x² + 3x + 1]"
+    d = sd.derive(x**2 * sp.exp(x), x, verify=False)
+    assert d.to_text().splitlines()[1].startswith("  = d/dx[x²]·e^x + x²·d/dx[e^x]")
+
+
+def test_latex_input_keeps_the_order_typed():
+    d = sd.derive(r"\sin(x) + x^{2}", verify=False)
+    assert d.to_text().splitlines()[0] == "d/dx[sin(x) + x²]"
+
+
+def test_numbers_are_never_multiplied_into_a_sum():
+    for step in sd.derive("(3x+1)^2", verify=False).steps:
+        assert "6x" not in shape_unicode(step.after)
+        assert "18x" not in shape_unicode(step.after)
+
+
+# ----------------------------------------------------------------------------- forms
+
+
+def test_forms_write_the_last_step_as_asked():
+    last = {
+        form: sd.derive("(3x+1)^2", form=form, verify=False).to_text().splitlines()[-2]
+        for form in ("teacher", "expanded", "factored")
+    }
+    assert last["teacher"] == "  = 6(3x + 1)               simplify"
+    assert last["expanded"] == "  = 18x + 6                 simplify"
+    assert last["factored"] == "  = 6(3x + 1)               simplify"
+    for form in ("teacher", "expanded", "factored"):
+        assert sd.derive("(3x+1)^2", form=form, verify=False).result == 18 * x + 6
+
+
+def test_an_unknown_form_is_refused():
+    with pytest.raises(sd.DerivationError, match="form"):
+        sd.derive("x^2", form="pretty")
+
+
+def test_big_powers_are_not_expanded_even_when_asked():
+    d = sd.derive("(x+1)^50", form="expanded", verify=False)
+    assert d.to_text().splitlines()[-2].startswith("  = 50(x + 1)⁴⁹")
+
+
+def test_cli_form_flag(capsys):
+    code = main(["diff", "(3x+1)^2", "--form", "expanded", "--no-verify"])
+    out, _ = capsys.readouterr()
+    assert code == EXIT_OK
+    assert "= 18x + 6" in out
+
+
+def test_higher_orders_differentiate_what_the_board_shows():
+    d = sd.derive("x^3", order=2, verify=False)
+    assert d.to_text().splitlines()[:-1] == [
+        "d/dx[x³]",
+        "  = 3x²         power rule",
+        "d/dx[3x²]",
+        "  = 3·d/dx[x²]  constant multiple rule",
+        "  = 6x          power rule",
+    ]
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+def test_latex_keeps_the_order_and_names_the_outer_derivative():
+    latex = sd.derive("(3x+1)^2", verify=False).to_latex()
+    assert latex.splitlines()[1:5] == [
+        r"\frac{d}{dx}\left[\left(3 x + 1\right)^{2}\right] &= 2 \left(3 x + 1\right) \cdot "
+        r"\frac{d}{dx}\left[3 x + 1\right] && \text{chain rule:}\ \tfrac{d}{du} u^{2} = 2 u,"
+        r"\ u = 3 x + 1 \\",
+        r" &= 2 \left(3 x + 1\right) \cdot \frac{d}{dx}\left[3 x\right] && "
+        r"\text{sum rule + constant rule} \\",
+        r" &= 2 \left(3 x + 1\right) \cdot 3 && "
+        r"\text{constant multiple rule + derivative of the variable} \\",
+        r" &= 6 \left(3 x + 1\right) && \text{simplify} \\",
+    ]
+
+
+def test_partial_derivatives_print_with_partial_signs_in_every_format():
+    d = sd.derive("(w x + b - y)^2", "w")
+    assert d.to_text().startswith("∂/∂w[(wx + b - y)²]")
+    assert r"\frac{\partial}{\partial w}\left[" in d.to_latex()
+    assert r"\frac{\partial}{\partial w}\left[" in d.to_markdown()
+    steps = d.to_dict()["steps"]
+    assert steps[0]["after"]["text"] == "2(wx + b - y)·∂/∂w[wx + b - y]"
+    single = sd.derive("x^2")
+    assert "∂" not in single.to_text() and "partial" not in single.to_latex()
+
+
+def test_json_gives_the_form_shown_beside_the_sympy_form():
+    data = json.loads(json.dumps(sd.derive("(3x+1)^2").to_dict()))
+    assert data["form"] == "teacher"
+    assert data["input"]["shown"]["text"] == "(3x + 1)²"
+    assert data["result"]["shown"]["text"] == "6(3x + 1)"
+    assert data["result"]["sympy"] == "18*x + 6"
+    chain = data["steps"][0]
+    assert chain["substitution"]["expression"]["text"] == "3x + 1"
+    assert chain["outer_derivative"]["function"]["text"] == "u²"
+    assert chain["outer_derivative"]["derivative"]["text"] == "2u"
+    assert chain["label"]["en"] == "chain rule: d/du u² = 2u, u = 3x + 1"
+
+
+# ----------------------------------------------------------------------------- Korean
+
+CONSONANT_ENDING = set("lmnr")  # 엘, 엠, 엔, 알
+
+
+@pytest.mark.parametrize("letter", string.ascii_lowercase)
+def test_korean_particles_for_every_letter(letter):
+    topic, thing = ("은", "을") if letter in CONSONANT_ENDING else ("는", "를")
+    assert particle(letter, "topic") == topic
+    assert particle(letter, "object") == thing
+    var = "t" if letter == "x" else "x"
+    d = sd.derive(sp.Symbol(var) ** 2 * sp.Symbol(letter), var, verify=False)
+    assert f"({letter}{topic} 상수로 취급)" in d.to_text(lang="ko")
+
+
+def test_korean_particles_after_hangul_and_digits():
+    assert particle("함수", "topic") == "는"
+    assert particle("도함수", "object") == "를"
+    assert particle("법칙", "topic") == "은"
+    assert particle("w_1", "topic") == "은"  # 일
+    assert particle("x_2", "topic") == "는"  # 이
+    assert particle("u", "direction") == "로"
+    assert particle("l", "direction") == "로"
+    assert particle("m", "direction") == "으로"
+
+
+def test_verification_reason_is_korean_under_ko():
+    text = sd.derive("x^2", verify=False).to_text(lang="ko")
+    assert text.splitlines()[-1] == "· 수치 확인을 하지 못했습니다: 확인을 끄도록 요청했습니다"

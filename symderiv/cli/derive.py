@@ -10,6 +10,7 @@ from rich.cells import cell_len
 import symderiv as sd
 from symderiv.cli.common import EXIT_OK, add_output_options, exit_code_for, read_expression, render
 from symderiv.engine import DETAIL_LEVELS
+from symderiv.simplify import FORMS
 from symderiv.i18n import LANGUAGES
 
 
@@ -20,6 +21,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         args.order,
         detail=args.detail,
         verify=not args.no_verify,
+        form=args.form,
     )
     print(render(derivation, args.format, args.lang))
     return exit_code_for(derivation)
@@ -55,7 +57,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     diff.add_argument("expr", help='the function, e.g. "x^2 sin(x)" or LaTeX; - reads stdin')
     diff.add_argument("--wrt", help="the variable (needed when there are several)")
     diff.add_argument("--order", type=int, default=1, help="order of the derivative")
-    diff.add_argument("--detail", choices=DETAIL_LEVELS, default="normal")
+    diff.add_argument(
+        "--detail",
+        choices=DETAIL_LEVELS,
+        default="normal",
+        help="brief, normal, or full (every trivial step, and long lines not shortened)",
+    )
+    diff.add_argument(
+        "--form",
+        choices=FORMS,
+        default="teacher",
+        help="how the last step writes the result: as a teacher would (default), "
+        "expanded, or factored",
+    )
     diff.add_argument("--no-verify", action="store_true", help="skip the numeric check")
     add_output_options(diff)
     diff.set_defaults(run=cmd_diff)

@@ -240,6 +240,10 @@ def _letter_power(factor: sp.Expr) -> bool:
     return isinstance(factor, sp.Symbol) and len(factor.name) == 1
 
 
+def _letter(factor: sp.Expr) -> sp.Expr:
+    return factor.base if isinstance(factor, sp.Pow) else factor
+
+
 class _ShapeMixin:
     """Add, Mul and Pow of shape trees, shared by the Unicode and LaTeX printers (mixed
     in before a SymPy printer, which supplies ``_print``)."""
@@ -260,7 +264,8 @@ class _ShapeMixin:
     def _glue(self, left: str, right: str, left_expr: sp.Expr, right_expr: sp.Expr) -> str:
         """2x, 3xy, 2(3x + 1) without a sign; otherwise a visible product sign."""
         if (left_expr.is_Integer or _letter_power(left_expr)) and _letter_power(right_expr):
-            return f"{left}{self.juxtapose}{right}"
+            if _letter(left_expr) != _letter(right_expr):  # 3xy, x²y; but x²·x³
+                return f"{left}{self.juxtapose}{right}"
         bracketed = isinstance(right_expr, sp.Add) or (
             isinstance(right_expr, sp.Pow)
             and (
