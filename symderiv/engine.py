@@ -517,6 +517,15 @@ def _differentiate_once(
     return steps, current
 
 
+def _real_parts(shape: sp.Expr) -> sp.Expr:
+    """re(u) → u and im(u) → 0: symbols are real here, so SymPy's |e^x| = e^(re(x)) is e^x."""
+    if not shape.has(sp.re, sp.im):
+        return shape
+    mapping = {node: node.args[0] for node in shape.atoms(sp.re)}
+    mapping.update({node: sp.S.Zero for node in shape.atoms(sp.im)})
+    return neat(rebuilt(shape, mapping))
+
+
 def as_expression(expr: str | sp.Expr | int | float) -> sp.Expr:
     """Text goes through our safe parser; SymPy expressions and plain numbers pass as they are."""
     if isinstance(expr, str):
@@ -592,7 +601,7 @@ def derive(
     steps: list[Step] = []
     results: list[sp.Expr] = []
     shapes: list[sp.Expr] = []
-    shape = shape_of(source or f, f)
+    shape = _real_parts(shape_of(source or f, f))
     hints = sum_hints(shape)
     current = shape
     for stage in range(1, order + 1):
