@@ -147,3 +147,25 @@ def test_latex_output_reads_back_through_the_parser():
     ]
     for expr in cases:
         assert sd.parse(latex_str(expr)) == expr
+
+
+def test_long_lines_show_what_the_step_changed_and_elide_the_rest():
+    product = " ".join(f"(x + {k})" for k in range(1, 13))
+    d = sd.derive(product, verify=False)
+    lines = d.to_text().splitlines()
+    assert "…" not in lines[1]  # the product rule's own line is shown whole
+    assert lines[2].strip() == "product rule"  # a long line: its rule on the next line
+    assert lines[3] == "  = (x + 2)·(x + 3)·(x + 4)·(x + 5)·(x + 6)·(x + 7)·(x + 8)·(x + 9)·" + (
+        "(x + 10)·(x + 11)·(x + 12) + …"
+    )  # the eleven terms the step did not touch are elided
+    assert lines[5].startswith("  = … + (x + 1)·(x + 3)·") and lines[5].endswith(" + …")
+    assert all(len(line) < 400 for line in lines)
+    assert "\\ldots" in d.to_latex() and "\\ldots" in d.to_markdown()
+    full = sd.derive(product, verify=False, detail="full")
+    assert "…" not in full.to_text() and "\\ldots" not in full.to_latex()
+
+
+def test_printing_a_long_derivation_is_linear_in_what_is_shown():
+    product = " ".join(f"(x + {k})" for k in range(1, 41))
+    text = sd.derive(product, verify=False).to_text()
+    assert len(text) < 60_000  # was 1.15 M characters, every line reprinting everything

@@ -110,3 +110,45 @@ def stage_header_shape(derivation: Derivation, stage: int) -> sp.Expr:
     """What stage k differentiates, as shown: the input as written for k = 1, else the
     (k−1)-th derivative as the previous stage showed it."""
     return derivation.shown_expr if stage == 1 else derivation.shown_result(stage - 1)
+
+
+#: A line longer than this many characters shows only what its step changed, the other
+#: terms elided (unless the derivation was made with detail="full").
+COMPACT_WIDTH = 160
+
+
+def compact_line(
+    step: Step,
+    show: Callable[[sp.Expr], str],
+    ellipsis: str = "…",
+    width: int = COMPACT_WIDTH,
+) -> str | None:
+    """The step's line with the terms it did not touch elided: '… + 2x·(x + 3) + …', or
+    None when the line is short enough or nothing can be elided. ``show`` should cache
+    printed terms (the printers in ``render.printers`` do), so the cost is linear in what
+    is shown."""
+    terms = step.after.args if isinstance(step.after, sp.Add) else (step.after,)
+    if len(terms) < 3:
+        return None
+    texts = [show(t) for t in terms]
+    if sum(len(t) + 3 for t in texts) <= width:
+        return None
+    before = step.before.args if isinstance(step.before, sp.Add) else (step.before,)
+    unchanged = set(before)
+    parts: list[str] = []
+    for term, text in zip(terms, texts, strict=True):
+        if term in unchanged:
+            if parts[-1:] not in ([ellipsis], [f"+ {ellipsis}"]):
+                parts.append(f"+ {ellipsis}" if parts else ellipsis)
+        elif not parts:
+            parts.append(text)
+        else:
+            parts.append(f"- {text[1:]}" if text.startswith("-") else f"+ {text}")
+    if not any(ellipsis in part for part in parts):
+        return None
+    return " ".join(parts)
+
+
+def shows_everything(derivation: Derivation) -> bool:
+    """Whether every line is shown in full (``detail="full"``)."""
+    return getattr(derivation, "detail", "normal") == "full"

@@ -12,12 +12,15 @@ from symderiv.i18n import check_language
 from symderiv.i18n import message
 from symderiv.rulebook import load_rulebook
 from symderiv.render.common import (
+    COMPACT_WIDTH,
+    compact_line,
     held_constant_note,
     rule_label,
+    shows_everything,
     stage_header_shape,
     verification_line,
 )
-from symderiv.render.printers import ShapeUnicodePrinter, shape_latex
+from symderiv.render.printers import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
 from symderiv.steps import Derivation, Step
 
 _TEXT_ESCAPES = {
@@ -63,15 +66,21 @@ def derivation_to_latex(derivation: Derivation, lang: str = "en") -> str:
     """The worked derivation as an ``align*`` environment."""
     check_language(lang)
     x = derivation.var
-    partial = derivation.partial
+    show = ShapeLatexPrinter(derivation.partial).doprint
+    compact = not shows_everything(derivation)
     rows: list[str] = []
     for stage in range(1, derivation.order + 1):
         f = stage_header_shape(derivation, stage)
-        head = shape_latex(sp.Derivative(f, x, evaluate=False), partial=partial)
+        head = show(sp.Derivative(f, x, evaluate=False))
         steps = derivation.stage_steps(stage)
         bodies = [
-            (shape_latex(step.after, partial=partial), _math_label(step, lang)) for step in steps
-        ] or [(shape_latex(derivation.shown_result(stage), partial=partial), "")]
+            (
+                (compact and compact_line(step, show, r"\ldots", 4 * COMPACT_WIDTH))
+                or show(step.after),
+                _math_label(step, lang),
+            )
+            for step in steps
+        ] or [(show(derivation.shown_result(stage)), "")]
         for index, (body, label) in enumerate(bodies):
             lead = head if index == 0 else ""
             tag = f" && {label}" if label else ""

@@ -7,12 +7,15 @@ import sympy as sp
 
 from symderiv.i18n import check_language, message
 from symderiv.render.common import (
+    COMPACT_WIDTH,
+    compact_line,
     held_constant_note,
+    shows_everything,
     stage_header_shape,
     step_label,
     verification_line,
 )
-from symderiv.render.printers import ShapeUnicodePrinter, shape_latex
+from symderiv.render.printers import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
 from symderiv.steps import Derivation
 
 
@@ -24,10 +27,8 @@ def derivation_to_markdown(derivation: Derivation, lang: str = "en") -> str:
     """The worked derivation as Markdown: a heading, a step table, the check."""
     check_language(lang)
     x = derivation.var
-    partial = derivation.partial
-
-    def math(expr: sp.Expr) -> str:
-        return shape_latex(expr, partial=partial)
+    math = ShapeLatexPrinter(derivation.partial).doprint
+    compact = not shows_everything(derivation)
 
 
     out: list[str] = []
@@ -40,7 +41,10 @@ def derivation_to_markdown(derivation: Derivation, lang: str = "en") -> str:
         steps = derivation.stage_steps(stage)
         for number, step in enumerate(steps, 1):
             label = step_label(step, lang, shape_latex, "${}$".format, r"\frac{{d}}{{d{letter}}} ")
-            out.append(f"| {number} | $= {_cell(math(step.after))}$ | {_cell(label)} |")
+            line = (compact and compact_line(step, math, r"\ldots", 4 * COMPACT_WIDTH)) or math(
+                step.after
+            )
+            out.append(f"| {number} | $= {_cell(line)}$ | {_cell(label)} |")
         if not steps:
             out.append(f"| 1 | $= {_cell(math(derivation.shown_result(stage)))}$ | |")
         out.append("")

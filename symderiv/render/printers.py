@@ -246,9 +246,22 @@ def _letter(factor: sp.Expr) -> sp.Expr:
 
 class _ShapeMixin:
     """Add, Mul and Pow of shape trees, shared by the Unicode and LaTeX printers (mixed
-    in before a SymPy printer, which supplies ``_print``)."""
+    in before a SymPy printer).
 
-    _print: Callable[..., str]
+    Printed forms of compound nodes are kept in ``cache``: a derivation's lines share the
+    terms a step did not touch, so one printer prints each of them once.
+    """
+
+    cache: dict[sp.Basic, str]
+
+    def _print(self, expr: sp.Basic, **kwargs: object) -> str:
+        if kwargs or not isinstance(expr, sp.Basic) or not expr.args:
+            return super()._print(expr, **kwargs)  # type: ignore[misc]
+        text = self.cache.get(expr)
+        if text is None:
+            text = super()._print(expr)  # type: ignore[misc]
+            self.cache[expr] = text
+        return text
 
     times = "·"
     juxtapose = ""
@@ -352,16 +365,7 @@ class ShapeUnicodePrinter(_ShapeMixin, UnicodePrinter):
     def __init__(self, partial: bool = False) -> None:
         super().__init__()
         self.partial = partial
-        self.cache: dict[sp.Basic, str] = {}
-
-    def _print(self, expr: sp.Basic, **kwargs: object) -> str:
-        if not expr.args or kwargs:
-            return super()._print(expr, **kwargs)
-        text = self.cache.get(expr)
-        if text is None:
-            text = super()._print(expr)
-            self.cache[expr] = text
-        return text
+        self.cache = {}
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exponent = expr.args
@@ -410,6 +414,10 @@ class ShapeLatexPrinter(_ShapeMixin, TeachingLatexPrinter):
     def __init__(self, partial: bool = False) -> None:
         super().__init__({"order": "none"})
         self.partial = partial
+        self.cache = {}
+
+    def doprint(self, expr: sp.Basic) -> str:
+        return _GLUED_DIGIT.sub(r"} \\cdot ", super().doprint(expr))
 
     def _paren(self, text: str) -> str:
         return rf"\left({text}\right)"
@@ -449,4 +457,4 @@ class ShapeLatexPrinter(_ShapeMixin, TeachingLatexPrinter):
 
 def shape_latex(expr: sp.Expr, *, partial: bool = False) -> str:
     """A shape tree as LaTeX, terms and factors in their order."""
-    return _GLUED_DIGIT.sub(r"} \\cdot ", ShapeLatexPrinter(partial).doprint(expr))
+    return ShapeLatexPrinter(partial).doprint(expr)

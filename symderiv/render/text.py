@@ -8,7 +8,7 @@ d/dx[(3x + 1)²]
 ✓ checked against finite differences at 3 points (max relative error 1.2e-31)
 
 Every line keeps the terms and factors in the order they were written. A line longer
-than ``COMPACT_WIDTH`` shows only the terms its step changed, the others elided as ``…``
+than ``render.common.COMPACT_WIDTH`` shows only the terms its step changed, the others elided as ``…``
 (unless the derivation was made with ``detail="full"``). One printer prints the whole
 derivation and remembers the printed form of every term, so a term no step touches is
 printed once, however many lines show it.
@@ -20,53 +20,24 @@ import sympy as sp
 
 from symderiv.i18n import check_language, message
 from symderiv.render.common import (
+    compact_line,
     held_constant_note,
+    shows_everything,
     stage_header_shape,
     step_label,
     verification_line,
 )
 from symderiv.render.printers import ShapeUnicodePrinter
-from symderiv.steps import Derivation, Step
+from symderiv.steps import Derivation
 
 #: Rule names start in this column at most; a longer line puts its rule on the next line.
 MAX_COLUMN = 72
 #: At least this many spaces between a line and its rule name.
 GAP = 2
-#: Lines longer than this show only what their step changed (unless detail is "full").
-COMPACT_WIDTH = 160
-ELLIPSIS = "…"
 
 
 def _ascii(text: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")
-
-
-def _terms(expr: sp.Expr) -> tuple[sp.Expr, ...]:
-    return expr.args if isinstance(expr, sp.Add) else (expr,)
-
-
-def _compact(step: Step, show: ShapeUnicodePrinter) -> str | None:
-    """The line with unchanged terms elided: '… + 2x·(x + 3) + …', or None when the
-    whole line is short enough (or nothing can be elided)."""
-    terms = _terms(step.after)
-    if len(terms) < 3:
-        return None
-    texts = [show.doprint(t) for t in terms]
-    if sum(len(t) + 3 for t in texts) <= COMPACT_WIDTH:
-        return None
-    unchanged = set(_terms(step.before))
-    parts: list[str] = []
-    for term, text in zip(terms, texts, strict=True):
-        if term in unchanged:
-            if parts[-1:] != [ELLIPSIS] and parts[-1:] != [f"+ {ELLIPSIS}"]:
-                parts.append(f"+ {ELLIPSIS}" if parts else ELLIPSIS)
-        elif not parts:
-            parts.append(text)
-        else:
-            parts.append(f"- {text[1:]}" if text.startswith("-") else f"+ {text}")
-    if not any(ELLIPSIS in p for p in parts):
-        return None
-    return " ".join(parts)
 
 
 def _heaviside_note(derivation: Derivation, lang: str) -> str:
@@ -77,7 +48,7 @@ def derivation_to_text(derivation: Derivation, lang: str = "en", *, unicode: boo
     """The worked derivation as lines of text (``unicode=False`` for plain ASCII)."""
     check_language(lang)
     show = ShapeUnicodePrinter(partial=derivation.partial)
-    compact = getattr(derivation, "detail", "normal") != "full"
+    compact = not shows_everything(derivation)
     x = derivation.var
     lines: list[tuple[str, str]] = []
     headers: dict[int, str] = {}
@@ -87,7 +58,7 @@ def derivation_to_text(derivation: Derivation, lang: str = "en", *, unicode: boo
         steps = derivation.stage_steps(stage)
         for step in steps:
             label = step_label(step, lang, show.doprint)
-            shown = _compact(step, show) if compact else None
+            shown = compact_line(step, show.doprint) if compact else None
             lines.append((f"  = {shown or show.doprint(step.after)}", label))
         if not steps:
             lines.append((f"  = {show.doprint(derivation.shown_result(stage))}", ""))
