@@ -159,7 +159,7 @@ def test_long_lines_show_what_the_step_changed_and_elide_the_rest():
         "(x + 10)·(x + 11)·(x + 12) + …"
     )  # the eleven terms the step did not touch are elided
     assert lines[5].startswith("  = … + (x + 1)·(x + 3)·") and lines[5].endswith(" + …")
-    assert all(len(line) < 400 for line in lines)
+    assert all(len(line) < 400 for line in lines[2:])
     assert "\\ldots" in d.to_latex() and "\\ldots" in d.to_markdown()
     full = sd.derive(product, verify=False, detail="full")
     assert "…" not in full.to_text() and "\\ldots" not in full.to_latex()
