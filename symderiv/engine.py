@@ -110,8 +110,6 @@ def formula_shape(text: str) -> sp.Expr:
     return shape_of(text, compile_formula(text))
 
 
-
-
 def check_rulebook(book: RuleBook) -> None:
     """Refuse a book whose structural rules differ from what the engine implements."""
     structural = {rule.id for rule in book.structural()}
@@ -143,9 +141,7 @@ class _Deriver:
             return False
         found = self.holds.get(expr)
         if found is None:
-            found = isinstance(expr, sp.Derivative) or any(
-                self.holds_pending(a) for a in expr.args
-            )
+            found = isinstance(expr, sp.Derivative) or any(self.holds_pending(a) for a in expr.args)
             self.holds[expr] = found
         return found
 
@@ -244,9 +240,7 @@ class _Deriver:
                 return self._chained(
                     "log_base",
                     u,
-                    lambda arg: unevaluated(
-                        sp.Pow, _mul(arg, base), sp.S.NegativeOne
-                    ),
+                    lambda arg: unevaluated(sp.Pow, _mul(arg, base), sp.S.NegativeOne),
                     lambda arg: _mul(inverse_log, sp.log(arg)),
                 )
             factors.insert(0, inverse_log)
@@ -580,8 +574,9 @@ def derive(
     Every line keeps the input's order of terms and factors; the last, named step writes
     the result in ``form``: ``"teacher"`` (a common number in front, a positive leading
     term, the input's order inside brackets), ``"expanded"`` or ``"factored"``.
-    ``Derivation.result`` is SymPy's value of it either way. Unless ``verify`` is False the result is cross-checked numerically against finite
-    differences of ``expr`` itself (``Derivation.verification``).
+    ``Derivation.result`` is SymPy's value of it either way. Unless ``verify`` is False
+    the result is cross-checked numerically against finite differences of ``expr`` itself
+    (``Derivation.verification``).
     """
     source = expr if isinstance(expr, str) else ""
     f = as_expression(expr)

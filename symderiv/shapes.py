@@ -175,8 +175,9 @@ def negated(term: sp.Expr) -> sp.Expr:
 
 def neat(expr: sp.Expr, memo: dict[sp.Expr, sp.Expr] | None = None) -> sp.Expr:
     """The bookkeeping a teacher does without a word: nested products flattened (a sum
-    inside a sum keeps its brackets), numbers next to each other multiplied (2·3 → 6), 1·u, u¹ and + 0 dropped, a product
-    with a factor 0 is 0. Nothing is reordered and no number is multiplied into a sum."""
+    inside a sum keeps its brackets), numbers next to each other multiplied (2·3 → 6),
+    1·u, u¹ and + 0 dropped, a product with a factor 0 is 0, a sign inside a product put
+    in front. Nothing else is reordered and no number is multiplied into a sum."""
     memo = {} if memo is None else memo
     return _neat(expr, memo)
 
@@ -246,7 +247,12 @@ def _neat_product(args: list[sp.Expr]) -> sp.Expr:
             if factors[-1] == 1:
                 factors.pop()
             continue
-        if factors and factors[-1] == -1 and isinstance(factor, sp.Mul) and factor.args[0].is_Number:
+        if (
+            factors
+            and factors[-1] == -1
+            and isinstance(factor, sp.Mul)
+            and factor.args[0].is_Number
+        ):
             factors[-1:] = [-factor.args[0], *factor.args[1:]]
             continue
         factors.append(factor)

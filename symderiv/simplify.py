@@ -52,9 +52,7 @@ def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
 def has_big_power(expr: sp.Expr) -> bool:
     """Whether expanding ``expr`` would multiply out a power of a sum past the bound."""
     return any(
-        isinstance(p.base, sp.Add)
-        and p.exp.is_Rational
-        and abs(p.exp) > MAX_EXPANDED_POWER
+        isinstance(p.base, sp.Add) and p.exp.is_Rational and abs(p.exp) > MAX_EXPANDED_POWER
         for p in expr.atoms(sp.Pow)
     )
 
@@ -93,7 +91,9 @@ def _is_monomial(factor: sp.Expr) -> bool:
     """x or x³: written right after the number, before brackets and functions (2x(…))."""
     if isinstance(factor, sp.Symbol):
         return True
-    return isinstance(factor, sp.Pow) and isinstance(factor.base, sp.Symbol) and factor.exp.is_Number
+    return (
+        isinstance(factor, sp.Pow) and isinstance(factor.base, sp.Symbol) and factor.exp.is_Number
+    )
 
 
 def collected(expr: sp.Expr) -> sp.Expr:

@@ -10,8 +10,8 @@ from rich.cells import cell_len
 import symderiv as sd
 from symderiv.cli.common import EXIT_OK, add_output_options, exit_code_for, read_expression, render
 from symderiv.engine import DETAIL_LEVELS
-from symderiv.simplify import FORMS
 from symderiv.i18n import LANGUAGES
+from symderiv.simplify import FORMS
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -42,9 +42,7 @@ def step_label(
     if step.rule == "chain" and step.outer_derivative is not None:
         book = load_rulebook()
         function, outer_value = step.outer_derivative
-        extra = [
-            book[r].name(lang) for r in step.merged[1:] if r in book and r != step.merged[0]
-        ]
+        extra = [book[r].name(lang) for r in step.merged[1:] if r in book and r != step.merged[0]]
         operator = derivative_operator.format(letter=show(letter))
         outer = wrap(f"{operator}{show(function)} = {show(outer_value)}")
         text = message(

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symderiv.i18n import check_language
-from symderiv.i18n import message
-from symderiv.rulebook import load_rulebook
+from symderiv.i18n import check_language, message
 from symderiv.render.common import (
     COMPACT_WIDTH,
     compact_line,
@@ -21,6 +19,7 @@ from symderiv.render.common import (
     verification_line,
 )
 from symderiv.render.printers import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
+from symderiv.rulebook import load_rulebook
 from symderiv.steps import Derivation, Step
 
 _TEXT_ESCAPES = {

@@ -30,7 +30,6 @@ def derivation_to_markdown(derivation: Derivation, lang: str = "en") -> str:
     math = ShapeLatexPrinter(derivation.partial).doprint
     compact = not shows_everything(derivation)
 
-
     out: list[str] = []
     for stage in range(1, derivation.order + 1):
         f = stage_header_shape(derivation, stage)

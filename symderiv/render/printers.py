@@ -15,7 +15,6 @@ as ``σ``, and small integer powers as superscripts in Unicode.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -276,9 +275,9 @@ class _ShapeMixin:
 
     def _glue(self, left: str, right: str, left_expr: sp.Expr, right_expr: sp.Expr) -> str:
         """2x, 3xy, 2(3x + 1) without a sign; otherwise a visible product sign."""
-        if (left_expr.is_Integer or _letter_power(left_expr)) and _letter_power(right_expr):
-            if _letter(left_expr) != _letter(right_expr):  # 3xy, x²y; but x²·x³
-                return f"{left}{self.juxtapose}{right}"
+        letters = (left_expr.is_Integer or _letter_power(left_expr)) and _letter_power(right_expr)
+        if letters and _letter(left_expr) != _letter(right_expr):  # 3xy, x²y; but x²·x³
+            return f"{left}{self.juxtapose}{right}"
         bracketed = isinstance(right_expr, sp.Add) or (
             isinstance(right_expr, sp.Pow)
             and (
@@ -349,9 +348,8 @@ class _ShapeMixin:
 
 
 def _base_needs_brackets(base: sp.Expr) -> bool:
-    return (
-        isinstance(base, sp.Add | sp.Mul | sp.Pow)
-        or (base.is_Number and (base.is_negative or not base.is_Integer))
+    return isinstance(base, sp.Add | sp.Mul | sp.Pow) or (
+        base.is_Number and (base.is_negative or not base.is_Integer)
     )
 
 

@@ -8,10 +8,10 @@ d/dx[(3x + 1)²]
 ✓ checked against finite differences at 3 points (max relative error 1.2e-31)
 
 Every line keeps the terms and factors in the order they were written. A line longer
-than ``render.common.COMPACT_WIDTH`` shows only the terms its step changed, the others elided as ``…``
-(unless the derivation was made with ``detail="full"``). One printer prints the whole
-derivation and remembers the printed form of every term, so a term no step touches is
-printed once, however many lines show it.
+than ``render.common.COMPACT_WIDTH`` shows only the terms its step changed, the others
+elided as ``…`` (unless the derivation was made with ``detail="full"``). One printer
+prints the whole derivation and remembers the printed form of every term, so a term no
+step touches is printed once, however many lines show it.
 """
 
 from __future__ import annotations
