@@ -145,10 +145,14 @@ def _teacher_terms(expr: sp.Add) -> list[sp.Expr]:
 
 
 def _teacher_factors(expr: sp.Mul) -> list[sp.Expr]:
-    """Numbers first, then sums before the rest would read oddly: keep SymPy's order."""
+    """Numbers first, then the other factors in SymPy's order, then brackets, then
+    exponentials: 2x(x + 1), σ(x)(1 − σ(x)), (x + 1)e^x, 2x·e^(−x²)."""
     factors = expr.as_ordered_factors()
     numbers = [f for f in factors if f.is_Number]
-    return numbers + [f for f in factors if not f.is_Number]
+    sums = [f for f in factors if isinstance(f, sp.Add)]
+    exps = [f for f in factors if isinstance(f, sp.exp)]
+    rest = [f for f in factors if not f.is_Number and f not in sums and f not in exps]
+    return numbers + rest + sums + exps
 
 
 def is_negative_term(term: sp.Expr) -> bool:

@@ -82,6 +82,12 @@ def test_latex_compiles_with_amsmath(tmp_path):
             ("x^3", None),
             ("x^2 y^3 + sin(x y)", "y"),
             ("f(g(x))", None),
+            ("(3x+1)^2", None),
+            ("-(y ln(a) + (1-y) ln(1-a))", "a"),
+            ("(w x + b - y)^2", "w"),
+            ("relu(x)", None),
+            ("sqrt(x^2 + 1)", None),
+            (" ".join(f"(x + {k})" for k in range(1, 13)), None),
         ]
     )
     document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"

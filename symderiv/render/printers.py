@@ -22,7 +22,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from symderiv.shapes import is_negative_term, negated, unevaluated
+from symderiv.shapes import is_negative_term, negated, shaped, unevaluated
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _NAMES = {
@@ -344,7 +344,11 @@ class _ShapeMixin:
             top_text = self._print(top[0])
         else:
             top_text = self._product(top)
-        return sign + self._fraction(top_text, self._product(bottom), len(bottom) > 1)
+        if len(bottom) == 1 and self.bare_numerator:  # \frac needs no brackets
+            bottom_text = self._print(bottom[0])
+        else:
+            bottom_text = self._product(bottom)
+        return sign + self._fraction(top_text, bottom_text, len(bottom) > 1)
 
 
 def _base_needs_brackets(base: sp.Expr) -> bool:
@@ -456,3 +460,15 @@ class ShapeLatexPrinter(_ShapeMixin, TeachingLatexPrinter):
 def shape_latex(expr: sp.Expr, *, partial: bool = False) -> str:
     """A shape tree as LaTeX, terms and factors in their order."""
     return ShapeLatexPrinter(partial).doprint(expr)
+
+
+def teacher_unicode(expr: sp.Expr, *, partial: bool = False) -> str:
+    """An evaluated SymPy expression in the derivations' presentation: SymPy's printed
+    order, a number first, a positive term first, 2(3x + 1), 1/x² (for results that
+    other modules print beside a derivation)."""
+    return shape_unicode(shaped(expr), partial=partial)
+
+
+def teacher_latex(expr: sp.Expr, *, partial: bool = False) -> str:
+    """:func:`teacher_unicode` in LaTeX."""
+    return shape_latex(shaped(expr), partial=partial)
