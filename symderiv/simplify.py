@@ -42,10 +42,15 @@ def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
     if ops <= CHEAP_LIMIT:
         rewrites.append(sp.factor_terms)
     if ops <= RATIONAL_LIMIT:
+        # Pre-tests: cancel and together only act on fractions; without one, together
+        # returns its input and cancel only expands.
+        fractions = any(p.exp.is_negative for p in expr.atoms(sp.Pow))
         if expr.is_rational_function():
             rewrites.append(sp.factor)
-            rewrites.append(sp.cancel)
-        rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
+            if fractions:
+                rewrites.append(sp.cancel)
+        if fractions:
+            rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
     return rewrites
 
 
@@ -67,6 +72,8 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     A rewrite may not bring in function applications the expression did not have, so
     e^(−x)/(1 + e^(−x))² is not turned into e^x/(e^x + 1)².
     """
+    if not expr.has(sp.Add):  # nothing to collect, factor or put over one denominator
+        return expr
     if tree_size(expr) > 4 * CHEAP_LIMIT:  # count_ops itself would be the cost
         return expr
     original_ops = int(sp.count_ops(expr))
