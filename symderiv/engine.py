@@ -1,15 +1,18 @@
 """The rule engine: differentiate a SymPy tree one named rule at a time.
 
-The derivation is a chain of whole expressions. It starts as the pending derivative
-``d/dx f`` (an unevaluated ``sympy.Derivative``); each step picks the first pending
-derivative in reading order, applies exactly one rule of the book to it, and writes the
-rule's output back, with any derivatives the rule still needs left pending. Identical
-pending derivatives are resolved together, so each distinct sub-expression is
-differentiated once. A bounded tidy-up of the result is the last, named step.
+The derivation is a chain of whole expressions, kept as shape trees
+(:mod:`symderiv.shapes`): terms and factors stay in the order the learner wrote them. It
+starts as the pending derivative ``d/dx f`` (an unevaluated ``sympy.Derivative``); each
+step picks the first pending derivative in reading order, applies exactly one rule of the
+book to it, and writes the rule's output back in its place, with any derivatives the rule
+still needs left pending. Identical pending derivatives are resolved together, so each
+distinct sub-expression is differentiated once. The teacher's form of the result
+(:func:`symderiv.simplify.teacher_form`) is the last, named step; ``result`` is its
+SymPy value.
 
 >>> d = derive("x^2 sin(x)")
 >>> d.rule_ids
-('product', 'sin', 'power')
+('product', 'power', 'sin')
 >>> d.result
 x**2*cos(x) + 2*x*sin(x)
 """

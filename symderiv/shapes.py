@@ -27,10 +27,12 @@ __all__ = [
     "evaluated",
     "is_negative_term",
     "neat",
+    "neat_node",
     "negated",
-    "parse",
+    "rebuilt",
     "shape_of",
     "shaped",
+    "sum_hints",
     "unevaluated",
 ]
 
