@@ -6,7 +6,11 @@ For each case it prints the time of derive() without and with the numeric check,
 sympy.diff alone (the baseline), the ratio derive/sympy.diff, and the number of steps.
 Targets (issue #2): the median textbook case derives with steps in under 20 ms; the
 30-factor product and the depth-20 chain each in under 2 s; time grows no faster than
-about the square of the expression size.
+about the square of the expression size. Issue #18: printing (to_text, to_latex) of the
+40-factor product's derivation within 2x the derivation itself, in the same run; the
+median over the textbook cases of (derive with check) / sympy.diff at most half of the
+figure before the textbook-path work (20x at commit e23e6b7, this script); bare chains
+of 89 sines and power towers 40 high derive in near-linear time.
 """
 
 from __future__ import annotations
@@ -87,6 +91,27 @@ def measure(label: str, text: str, repeat: int) -> dict[str, object]:
     }
 
 
+def printing(n: int, repeat: int) -> dict[str, float]:
+    """Time to print the n-factor product's derivation against the derivation itself."""
+    expr = sd.parse(product(n))
+    x = sp.Symbol("x")
+    derivation_time = best_of(repeat, lambda: sd.derive(expr, x, verify=False))
+    d = sd.derive(expr, x, verify=False)
+    text_time = best_of(repeat, d.to_text)
+    latex_time = best_of(repeat, d.to_latex)
+    return {
+        "derive": derivation_time,
+        "to_text": text_time,
+        "to_latex": latex_time,
+        "characters": len(d.to_text()),
+    }
+
+
+def deep(text: str, repeat: int) -> float:
+    """derive() without the check, from text, for the deep inputs of issue #17."""
+    return best_of(repeat, lambda: sd.derive(text, verify=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repetition per case")
@@ -127,6 +152,23 @@ def main() -> None:
         )
     print()
     print(f"textbook median with steps and check: {median * 1e3:.1f} ms (target < 20 ms)")
+    ratios = [r["derive+check"] / r["sympy.diff"] for r in textbook]
+    print(
+        f"textbook median of (derive+check)/sympy.diff per case: "
+        f"{statistics.median(ratios):.1f}x (target <= 10x, half of 20x at e23e6b7)"
+    )
+    shown = printing(40, repeat)
+    print(
+        f"printing the 40-factor product's derivation ({shown['characters']:.0f} characters): "
+        f"to_text {shown['to_text'] / shown['derive']:.2f}x, "
+        f"to_latex {shown['to_latex'] / shown['derive']:.2f}x the derivation "
+        f"({shown['derive'] * 1e3:.0f} ms) (target <= 2x)"
+    )
+    for label, text in (
+        ("89 bare sines", "sin " * 89 + "x"),
+        ("tower x^x^... 40 high", "x^" * 40 + "x"),
+    ):
+        print(f"{label}: {deep(text, repeat):.2f} s without the check")
     by_case = {r["case"]: r for r in rows}
     for case in ("product of 30 factors", "chain of depth 20"):
         print(f"{case}: {by_case[case]['derive+check']:.2f} s (target < 2 s)")

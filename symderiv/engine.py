@@ -1,15 +1,18 @@
 """The rule engine: differentiate a SymPy tree one named rule at a time.
 
-The derivation is a chain of whole expressions. It starts as the pending derivative
-``d/dx f`` (an unevaluated ``sympy.Derivative``); each step picks the first pending
-derivative in reading order, applies exactly one rule of the book to it, and writes the
-rule's output back, with any derivatives the rule still needs left pending. Identical
-pending derivatives are resolved together, so each distinct sub-expression is
-differentiated once. A bounded tidy-up of the result is the last, named step.
+The derivation is a chain of whole expressions, kept as shape trees
+(:mod:`symderiv.shapes`): terms and factors stay in the order the learner wrote them. It
+starts as the pending derivative ``d/dx f`` (an unevaluated ``sympy.Derivative``); each
+step picks the first pending derivative in reading order, applies exactly one rule of the
+book to it, and writes the rule's output back in its place, with any derivatives the rule
+still needs left pending. Identical pending derivatives are resolved together, so each
+distinct sub-expression is differentiated once. The teacher's form of the result
+(:func:`symderiv.simplify.teacher_form`) is the last, named step; ``result`` is its
+SymPy value.
 
 >>> d = derive("x^2 sin(x)")
 >>> d.rule_ids
-('product', 'sin', 'power')
+('product', 'power', 'sin')
 >>> d.result
 x**2*cos(x) + 2*x*sin(x)
 """
@@ -25,8 +28,19 @@ from sympy.core.function import AppliedUndef
 
 from symderiv.errors import DerivationError
 from symderiv.parsing import parse
+from symderiv.render.printers import shape_unicode
 from symderiv.rulebook import RuleBook, load_rulebook
-from symderiv.simplify import tidy
+from symderiv.shapes import (
+    evaluated,
+    neat,
+    neat_node,
+    rebuilt,
+    shape_of,
+    shaped,
+    sum_hints,
+    unevaluated,
+)
+from symderiv.simplify import FORMS, teacher_form, tidy
 from symderiv.steps import NOT_VERIFIED, Derivation, Step
 from symderiv.verify import verify_derivative
 
@@ -66,6 +80,15 @@ def pending(f: sp.Expr, var: sp.Symbol) -> sp.Derivative:
     return sp.Derivative(f, var, evaluate=False)
 
 
+def _mul(*factors: sp.Expr) -> sp.Expr:
+    """A product in the order given (a shape tree); one factor is itself."""
+    return factors[0] if len(factors) == 1 else unevaluated(sp.Mul, *factors)
+
+
+def _add(*terms: sp.Expr) -> sp.Expr:
+    return terms[0] if len(terms) == 1 else unevaluated(sp.Add, *terms)
+
+
 @dataclass(frozen=True)
 class Move:
     """What one rule does to one pending derivative."""
@@ -74,12 +97,20 @@ class Move:
     replacement: sp.Expr
     outer: str | None = None
     substitution: tuple[sp.Symbol, sp.Expr] | None = None
+    #: For the chain rule: the outer function and its derivative in the substitution letter.
+    outer_derivative: tuple[sp.Expr, sp.Expr] | None = None
 
 
 @functools.cache
 def compile_formula(text: str) -> sp.Expr:
     """A rule's derivative formula in u, read with our own parser (cached per formula)."""
     return parse(text)
+
+
+@functools.cache
+def formula_shape(text: str) -> sp.Expr:
+    """The formula as the rule book writes it: σ(u)(1 − σ(u)), 1 − tanh²(u)."""
+    return shape_of(text, compile_formula(text))
 
 
 def check_rulebook(book: RuleBook) -> None:
@@ -103,32 +134,82 @@ class _Deriver:
     #: derivatives built from them: each sub-expression is differentiated once.
     memo: dict[sp.Expr, sp.Expr] = field(default_factory=dict)
     known: dict[sp.Expr, sp.Expr] = field(default_factory=dict)
+    #: Whether a node holds a pending derivative, per node (nodes are shared between
+    #: steps, so each is looked at once: deep chains stay near-linear).
+    holds: dict[sp.Expr, bool] = field(default_factory=dict)
+    neat_memo: dict[sp.Expr, sp.Expr] = field(default_factory=dict)
 
-    def known_value(self, target: sp.Expr) -> sp.Expr | None:
+    def holds_pending(self, expr: sp.Expr) -> bool:
+        if not expr.args:
+            return False
+        found = self.holds.get(expr)
+        if found is None:
+            found = isinstance(expr, sp.Derivative) or any(self.holds_pending(a) for a in expr.args)
+            self.holds[expr] = found
+        return found
+
+    def pending_in(self, expr: sp.Expr) -> Iterator[sp.Derivative]:
+        """Pending derivatives with respect to the variable, left to right as written."""
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, sp.Derivative):
+                if (
+                    node.variables == (self.var,)
+                    and node not in self.terminal
+                    and not _is_unknown_of(node, self.var)
+                ):
+                    yield node
+                continue
+            stack.extend(a for a in reversed(node.args) if self.holds_pending(a))
+
+    def replace(self, expr: sp.Expr, mapping: dict[sp.Expr, sp.Expr]) -> sp.Expr:
+        """Put the values of resolved derivatives in; only the paths to them are rebuilt."""
+        if not mapping:
+            return expr
+        cache: dict[sp.Expr, sp.Expr] = {}
+
+        def walk(node: sp.Expr) -> sp.Expr:
+            if node in mapping:
+                return mapping[node]
+            if isinstance(node, sp.Derivative) or not self.holds_pending(node):
+                return node
+            found = cache.get(node)
+            if found is None:
+                args = [walk(a) for a in node.args]
+                changed = any(a is not b for a, b in zip(args, node.args, strict=True))
+                found = neat_node(node, args) if changed else node
+                cache[node] = found
+            return found
+
+        return walk(expr)
+
+    def known_value(self, target: sp.Expr, visiting: frozenset = frozenset()) -> sp.Expr | None:
         """The finished derivative for ``target`` if it was worked out earlier."""
         if target in self.known:
             return self.known[target]
         replacement = self.memo.get(target)
-        if replacement is None:
+        if replacement is None or target in visiting:
             return None
         values: dict[sp.Expr, sp.Expr] = {}
-        for child in _pending_in_reading_order(replacement, self.var, self.terminal):
-            value = self.known_value(child)
+        inner = visiting | {target}
+        for child in self.pending_in(replacement):
+            value = self.known_value(child, inner)
             if value is None:
                 return None
             values[child] = value
-        value = replacement.xreplace(values) if values else replacement
+        value = self.replace(replacement, values)
         self.known[target] = value
         return value
 
     def reuse_known(self, expr: sp.Expr) -> tuple[sp.Expr, bool]:
         """Replace pending derivatives already worked out by their values."""
         values = {}
-        for target in _pending_in_reading_order(expr, self.var, self.terminal):
+        for target in self.pending_in(expr):
             value = self.known_value(target)
             if value is not None:
                 values[target] = value
-        return (expr.xreplace(values), True) if values else (expr, False)
+        return (self.replace(expr, values), True) if values else (expr, False)
 
     def move(self, f: sp.Expr) -> Move:
         """One rule applied to d/dx f."""
@@ -138,8 +219,7 @@ class _Deriver:
         if f == x:
             return Move("identity", sp.S.One)
         if isinstance(f, sp.Add):
-            terms = (pending(term, x) for term in f.as_ordered_terms())
-            return Move("sum", sp.Add(*terms, evaluate=False))
+            return Move("sum", _add(*(pending(term, x) for term in f.args)))
         if isinstance(f, sp.Mul):
             return self._mul(f)
         if isinstance(f, sp.Pow):
@@ -159,65 +239,110 @@ class _Deriver:
             constants.remove(inverse_log)
             if not constants:
                 (u,) = log_u.args
-                return self._chained("log_base", u, lambda arg: inverse_log / arg)
+                base = inverse_log.base
+                return self._chained(
+                    "log_base",
+                    u,
+                    lambda arg: unevaluated(sp.Pow, _mul(arg, base), sp.S.NegativeOne),
+                    lambda arg: _mul(inverse_log, sp.log(arg)),
+                )
             factors.insert(0, inverse_log)
         if constants:
-            rest = sp.Mul(*factors)
-            return Move("constant_multiple", sp.Mul(*constants) * pending(rest, x))
+            return Move("constant_multiple", _mul(*constants, pending(_mul(*factors), x)))
         numerator = [a for a in factors if not _is_denominator(a)]
-        denominator = [1 / a for a in factors if _is_denominator(a)]
+        denominator = [_inverted(a) for a in factors if _is_denominator(a)]
         if numerator and denominator:
-            u, v = sp.Mul(*numerator), sp.Mul(*denominator)
-            top = pending(u, x) * v - u * pending(v, x)
-            return Move("quotient", top / v**2)
+            u, v = _mul(*numerator), _mul(*denominator)
+            top = _add(_mul(pending(u, x), v), _mul(sp.S.NegativeOne, u, pending(v, x)))
+            below = unevaluated(sp.Pow, unevaluated(sp.Pow, v, sp.Integer(2)), sp.S.NegativeOne)
+            return Move("quotient", _mul(top, below))
         terms = [
-            sp.Mul(*(pending(g, x) if j == i else g for j, g in enumerate(factors)))
+            _mul(*(pending(g, x) if j == i else g for j, g in enumerate(factors)))
             for i in range(len(factors))
         ]
-        return Move("product", sp.Add(*terms))
+        return Move("product", _add(*terms))
 
     # -- powers -----------------------------------------------------------------------
     def _pow(self, f: sp.Pow) -> Move:
         x = self.var
         base, exponent = f.args
         if not exponent.has(x):
-            return self._chained("power", base, lambda u: exponent * u ** (exponent - 1))
+            lowered = evaluated(exponent) - 1
+            return self._chained(
+                "power",
+                base,
+                lambda u: _mul(exponent, unevaluated(sp.Pow, u, lowered)),
+                lambda u: unevaluated(sp.Pow, u, exponent),
+            )
         if not base.has(x):
-            return self._chained("exp_base", exponent, lambda u: base**u * sp.log(base))
-        return Move("logarithmic", f * pending(exponent * sp.log(base), x))
+            return self._chained(
+                "exp_base",
+                exponent,
+                lambda u: _mul(unevaluated(sp.Pow, base, u), sp.log(base)),
+                lambda u: unevaluated(sp.Pow, base, u),
+            )
+        return Move("logarithmic", _mul(f, pending(_mul(exponent, sp.log(base)), x)))
 
     # -- functions of one argument ----------------------------------------------------
     def _function(self, f: sp.Function) -> Move:
         rule = self.book.for_function(type(f).__name__)
         (arg,) = f.args
         if rule is not None:
-            formula = compile_formula(rule.derivative or "")
-            return self._chained(rule.id, arg, lambda u: formula.xreplace({U: u}))
+            formula = formula_shape(rule.derivative or "")
+            return self._chained(
+                rule.id,
+                arg,
+                lambda u: neat(rebuilt(formula, {U: u})),
+                lambda u: unevaluated(f.func, u),
+            )
         dummy = sp.Dummy("u")
         outer = f.func(dummy).diff(dummy)
-        self.terminal.update(outer.atoms(sp.Derivative))
-        return self._chained("sympy", arg, lambda u: outer.subs(dummy, u))
+
+        def outer_at(u: sp.Expr) -> sp.Expr:
+            value = shaped(outer.subs(dummy, evaluated(u)))
+            self.terminal.update(value.atoms(sp.Derivative))
+            return value
+
+        return self._chained("sympy", arg, outer_at, lambda u: unevaluated(f.func, u))
 
     def _from_sympy(self, f: sp.Expr) -> Move:
         """Anything the book cannot take apart (Max, Piecewise, ...): SymPy differentiates."""
-        derivative = sp.diff(f, self.var)
+        derivative = shaped(sp.diff(evaluated(f), self.var))
         self.terminal.update(derivative.atoms(sp.Derivative))
         return Move("sympy", derivative)
 
     # -- the chain rule ---------------------------------------------------------------
     def _chained(
-        self, rule_id: str, inner: sp.Expr, outer_of: Callable[[sp.Expr], sp.Expr]
+        self,
+        rule_id: str,
+        inner: sp.Expr,
+        outer_of: Callable[[sp.Expr], sp.Expr],
+        function_of: Callable[[sp.Expr], sp.Expr],
     ) -> Move:
-        """Apply ``rule_id`` to f(inner); wrap it in the chain rule unless inner is x."""
-        outer = outer_of(inner)
+        """Apply ``rule_id`` to f(inner); wrap it in the chain rule unless inner is x:
+        f′(inner)·d/dx[inner], with f and f′ written in the substitution letter."""
+        outer = neat(outer_of(inner))
         if inner == self.var:
             return Move(rule_id, outer)
         letter = next(self.letters)
-        return Move("chain", outer * pending(inner, self.var), rule_id, (letter, inner))
+        in_letter = (function_of(letter), neat(outer_of(letter)))
+        return Move(
+            "chain",
+            _mul(outer, pending(inner, self.var)),
+            rule_id,
+            (letter, inner),
+            in_letter,
+        )
 
 
 def _is_denominator(factor: sp.Expr) -> bool:
     return isinstance(factor, sp.Pow) and factor.exp.is_number and bool(factor.exp.is_negative)
+
+
+def _inverted(factor: sp.Pow) -> sp.Expr:
+    """1/factor for a factor b^(−n): b^n, and b itself for n = 1."""
+    exponent = -evaluated(factor.exp)
+    return factor.base if exponent == 1 else unevaluated(sp.Pow, factor.base, exponent)
 
 
 def _is_inverse_log(factor: sp.Expr) -> bool:
@@ -241,14 +366,6 @@ def _log_base_split(
     return inverse_logs[0], factors[0]
 
 
-def reading_order(expr: sp.Add) -> list[sp.Expr]:
-    """Terms of a sum as printed: SymPy's order, except that the sum rule's output (all
-    pending derivatives) keeps the order of the terms it came from."""
-    if all(isinstance(term, sp.Derivative) for term in expr.args):
-        return list(expr.args)
-    return expr.as_ordered_terms()
-
-
 def _is_unknown_of(derivative: sp.Derivative, var: sp.Symbol) -> bool:
     """d/dx f(x) for an undefined f: nothing more can be done, it is f′(x)."""
     f = derivative.expr
@@ -268,37 +385,18 @@ def _letters(taken: set[str]) -> Iterator[sp.Symbol]:
         index += 1
 
 
-def _pending_in_reading_order(
-    expr: sp.Expr, var: sp.Symbol, terminal: set[sp.Expr]
-) -> Iterator[sp.Derivative]:
-    """Pending derivatives with respect to ``var``, left to right as the expression prints."""
-    if isinstance(expr, sp.Derivative):
-        if expr.variables == (var,) and expr not in terminal and not _is_unknown_of(expr, var):
-            yield expr
-        return
-    if isinstance(expr, sp.Add):
-        args = reading_order(expr)
-    elif isinstance(expr, sp.Mul):
-        args = expr.as_ordered_factors()
-    else:
-        args = expr.args
-    for arg in args:
-        if arg.has(sp.Derivative):
-            yield from _pending_in_reading_order(arg, var, terminal)
-
-
 def _fold_trivial(expr: sp.Expr, deriver: _Deriver) -> tuple[sp.Expr, list[str]]:
     """Resolve pending derivatives of constants and of the variable itself (normal detail)."""
     folded: dict[sp.Expr, sp.Expr] = {}
     rules: list[str] = []
-    for target in _pending_in_reading_order(expr, deriver.var, deriver.terminal):
+    for target in deriver.pending_in(expr):
         f = target.expr
         if target not in folded and (not f.has(deriver.var) or f == deriver.var):
             move = deriver.move(f)
             folded[target] = move.replacement
             if move.rule not in rules:
                 rules.append(move.rule)
-    return (expr.xreplace(folded) if folded else expr), rules
+    return deriver.replace(expr, folded), rules
 
 
 @dataclass
@@ -316,13 +414,14 @@ class _Terms:
         work._append(expr)
         return work
 
-    def _append(self, expr: sp.Expr) -> None:
-        for term in sp.Add.make_args(expr):
-            if term is sp.S.Zero:
+    def _append(self, expr: sp.Expr, split: bool = True) -> None:
+        """Add ``expr`` as terms: split into its terms when it replaced a whole term (the
+        sum rule's output), kept as one bracketed term when it came from inside one."""
+        for term in sp.Add.make_args(expr) if split else (expr,):
+            if term == 0:
                 continue
             self.terms.append(term)
-            found = _pending_in_reading_order(term, self.deriver.var, self.deriver.terminal)
-            self.pendings.append(set(found))
+            self.pendings.append(set(self.deriver.pending_in(term)))
 
     def replace(self, mapping: dict[sp.Expr, sp.Expr]) -> None:
         old_terms, old_pendings = self.terms, self.pendings
@@ -330,17 +429,16 @@ class _Terms:
         for term, held in zip(old_terms, old_pendings, strict=True):
             hits = {t: r for t, r in mapping.items() if t in held}
             if hits:
-                self._append(term.xreplace(hits))
+                self._append(self.deriver.replace(term, hits), split=term in hits)
             else:
                 self.terms.append(term)
                 self.pendings.append(held)
 
-    def expr(self, *, final: bool) -> sp.Expr:
-        """The whole expression. Intermediate lines keep the terms where they stand
-        (and skip SymPy's costly re-sorting of long sums); the final line is evaluated."""
-        if final or len(self.terms) < 2:
-            return sp.Add(*self.terms)
-        return sp.Add(*self.terms, evaluate=False)
+    def expr(self) -> sp.Expr:
+        """The whole expression, its terms where they stand."""
+        if not self.terms:
+            return sp.S.Zero
+        return _add(*self.terms)
 
 
 def _resolve_within(mapping: dict[sp.Expr, sp.Expr], deriver: _Deriver) -> None:
@@ -352,18 +450,18 @@ def _resolve_within(mapping: dict[sp.Expr, sp.Expr], deriver: _Deriver) -> None:
         for target, replacement in mapping.items():
             inner = {
                 p: mapping[p]
-                for p in _pending_in_reading_order(replacement, deriver.var, deriver.terminal)
+                for p in deriver.pending_in(replacement)
                 if p in mapping and p != target
             }
             if inner:
-                mapping[target] = replacement.xreplace(inner)
+                mapping[target] = deriver.replace(replacement, inner)
                 changed = True
 
 
 def _differentiate_once(
     f: sp.Expr, deriver: _Deriver, detail: str, stage: int
 ) -> tuple[list[Step], sp.Expr]:
-    """All steps of one derivative of ``f``; returns them and the raw (untidied) result.
+    """All steps of one derivative of the shape tree ``f``; returns them and the last line.
 
     Pending derivatives wait in a queue in reading order: a rule's output takes the place
     of the derivative it resolved, so the derivation works left to right, depth first.
@@ -371,7 +469,7 @@ def _differentiate_once(
     x = deriver.var
     start = pending(f, x)
     work = _Terms.of(start, deriver)
-    queue: list[sp.Expr] = list(_pending_in_reading_order(start, x, deriver.terminal))
+    queue: list[sp.Expr] = list(deriver.pending_in(start))
     current: sp.Expr = start
     steps: list[Step] = []
     while queue:
@@ -384,7 +482,7 @@ def _differentiate_once(
             merged.extend(r for r in (m.rule, m.outer) if r and r not in merged)
         mapping: dict[sp.Expr, sp.Expr] = {}
         for target, move in zip(chosen, moves, strict=True):
-            replacement = move.replacement
+            replacement = neat(move.replacement, deriver.neat_memo)
             if detail != "full":
                 replacement, trivial = _fold_trivial(replacement, deriver)
                 merged.extend(r for r in trivial if r not in merged)
@@ -394,16 +492,12 @@ def _differentiate_once(
                 merged.append("reuse")
             mapping[target] = replacement
         _resolve_within(mapping, deriver)
-        created = [
-            t
-            for replacement in mapping.values()
-            for t in _pending_in_reading_order(replacement, x, deriver.terminal)
-        ]
+        created = [t for replacement in mapping.values() for t in deriver.pending_in(replacement)]
         queue = [t for t in dict.fromkeys(created) if t not in mapping] + [
             t for t in queue if t not in created
         ]
         work.replace(mapping)
-        after = work.expr(final=not queue)
+        after = work.expr()
         steps.append(
             Step(
                 rule=moves[0].rule,
@@ -413,10 +507,20 @@ def _differentiate_once(
                 merged=tuple(merged),
                 substitution=moves[0].substitution,
                 stage=stage,
+                outer_derivative=moves[0].outer_derivative,
             )
         )
         current = after
     return steps, current
+
+
+def _real_parts(shape: sp.Expr) -> sp.Expr:
+    """re(u) → u and im(u) → 0: symbols are real here, so SymPy's |e^x| = e^(re(x)) is e^x."""
+    if not shape.has(sp.re, sp.im):
+        return shape
+    mapping = {node: node.args[0] for node in shape.atoms(sp.re)}
+    mapping.update({node: sp.S.Zero for node in shape.atoms(sp.im)})
+    return neat(rebuilt(shape, mapping))
 
 
 def as_expression(expr: str | sp.Expr | int | float) -> sp.Expr:
@@ -463,14 +567,19 @@ def derive(
     *,
     detail: str = "normal",
     verify: bool = True,
+    form: str = "teacher",
 ) -> Derivation:
     """Differentiate ``expr`` by ``var`` ``order`` times, one named rule per step.
 
     ``expr`` is text (plain or LaTeX, read by :func:`symderiv.parse`) or a SymPy
     expression; ``var`` may be omitted when the expression has one free symbol; other
     symbols are held constant. ``detail`` is ``"brief"``, ``"normal"`` or ``"full"``.
-    Unless ``verify`` is False the result is cross-checked numerically against finite
-    differences of ``expr`` itself (``Derivation.verification``).
+    Every line keeps the input's order of terms and factors; the last, named step writes
+    the result in ``form``: ``"teacher"`` (a common number in front, a positive leading
+    term, the input's order inside brackets), ``"expanded"`` or ``"factored"``.
+    ``Derivation.result`` is SymPy's value of it either way. Unless ``verify`` is False
+    the result is cross-checked numerically against finite differences of ``expr`` itself
+    (``Derivation.verification``).
     """
     source = expr if isinstance(expr, str) else ""
     f = as_expression(expr)
@@ -478,6 +587,8 @@ def derive(
         raise DerivationError("the input already contains a derivative; give the function itself")
     if detail not in DETAIL_LEVELS:
         raise DerivationError(f"detail must be one of {', '.join(DETAIL_LEVELS)}")
+    if form not in FORMS:
+        raise DerivationError(f"form must be one of {', '.join(FORMS)}")
     if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
         raise DerivationError(f"order must be a whole number from 1 to {MAX_ORDER}")
     x = resolve_variable(f, var)
@@ -487,16 +598,22 @@ def derive(
     deriver = _Deriver(x, book, _letters(taken))
     steps: list[Step] = []
     results: list[sp.Expr] = []
-    current = f
+    shapes: list[sp.Expr] = []
+    shape = _real_parts(shape_of(source or f, f))
+    hints = sum_hints(shape)
+    current = shape
     for stage in range(1, order + 1):
         stage_steps, raw = _differentiate_once(current, deriver, detail, stage)
-        tidied = tidy(raw)
-        if tidied != raw:
+        value = evaluated(raw)
+        tidied = tidy(value)
+        shown = teacher_form(raw, value, tidied, hints, form)
+        if shown != raw and shape_unicode(shown) != shape_unicode(raw):
             target = stage_steps[-1].after if stage_steps else raw
-            stage_steps.append(Step("simplify", target, raw, tidied, stage=stage))
+            stage_steps.append(Step("simplify", target, raw, shown, stage=stage))
         steps.extend(stage_steps)
         results.append(tidied)
-        current = tidied
+        shapes.append(shown)
+        current = shown
     verification = verify_derivative(f, x, results[-1], order) if verify else NOT_VERIFIED
     held = tuple(sorted((s for s in f.free_symbols if s != x), key=lambda s: s.name))
     return Derivation(
@@ -508,4 +625,8 @@ def derive(
         verification=verification,
         held_constant=held,
         source=source,
+        shape=shape,
+        stage_shapes=tuple(shapes),
+        form=form,
+        detail=detail,
     )

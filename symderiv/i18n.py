@@ -30,3 +30,44 @@ def message(key: str, lang: str = "en", **values: object) -> str:
     table = _messages()
     template = table.get(check_language(lang), {}).get(key) or table["en"][key]
     return template.format(**values)
+
+
+#: Korean readings of Latin letters and digits that end in a final consonant (받침):
+#: l 엘, m 엠, n 엔, r 알; 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔. Every other letter's
+#: reading ends in a vowel (x 엑스, s 에스, z 제트, f 에프, h 에이치, y 와이, ...).
+_FINAL_CONSONANT = frozenset("lmnrLMNR013678")
+#: ... and of those, the ones whose final consonant is ㄹ (which takes 로, not 으로).
+_FINAL_RIEUL = frozenset("lrLR178")
+#: Particle pairs: (after a final consonant, after a vowel).
+PARTICLES = {"topic": ("은", "는"), "object": ("을", "를"), "subject": ("이", "가")}
+
+
+def _final_consonant(word: str) -> tuple[bool, bool]:
+    """(has a final consonant, that consonant is ㄹ) for the last sound of ``word``."""
+    last = word.rstrip(" )]}'′")[-1:] or "a"
+    code = ord(last) - 0xAC00
+    if 0 <= code < 11172:
+        final = code % 28
+        return final != 0, final == 8
+    return last in _FINAL_CONSONANT, last in _FINAL_RIEUL
+
+
+def particle(word: str, kind: str) -> str:
+    """The Korean particle for ``word``: ``kind`` is topic (은/는), object (을/를),
+    subject (이/가) or direction ((으)로).
+
+    >>> [particle(w, "topic") for w in ("y", "x", "l")]
+    ['는', '는', '은']
+    >>> particle("u", "object")
+    '를'
+    """
+    consonant, rieul = _final_consonant(word)
+    if kind == "direction":
+        return "로" if not consonant or rieul else "으로"
+    after_consonant, after_vowel = PARTICLES[kind]
+    return after_consonant if consonant else after_vowel
+
+
+def with_particle(word: str, kind: str, lang: str) -> str:
+    """``word`` followed by its particle in Korean; the word alone in other languages."""
+    return word + particle(word, kind) if lang == "ko" else word

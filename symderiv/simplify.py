@@ -18,6 +18,13 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from symderiv.shapes import evaluated, is_negative_term, negated, shaped, unevaluated
+
+#: The forms a derivation's last step can write the result in.
+FORMS = ("teacher", "expanded", "factored")
+#: A power of a sum with a larger exponent is never expanded (rewrites that would expand
+#: it are skipped): (x + 1)^1000 stays bounded.
+MAX_EXPANDED_POWER = 12
 #: Above this many operations only the linear-time rewrites are tried.
 CHEAP_LIMIT = 400
 #: Rational-function rewrites (together/cancel) are tried up to this size.
@@ -30,14 +37,29 @@ MIN_SAVING = 0.2
 def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
     """Rewrites worth trying at this size, the preferred form first (it wins ties)."""
     rewrites: list[Callable[[sp.Expr], sp.Expr]] = []
+    if has_big_power(expr):
+        return [sp.factor_terms] if ops <= CHEAP_LIMIT else []
     if ops <= CHEAP_LIMIT:
         rewrites.append(sp.factor_terms)
     if ops <= RATIONAL_LIMIT:
+        # Pre-tests: cancel and together only act on fractions; without one, together
+        # returns its input and cancel only expands.
+        fractions = any(p.exp.is_negative for p in expr.atoms(sp.Pow))
         if expr.is_rational_function():
             rewrites.append(sp.factor)
-            rewrites.append(sp.cancel)
-        rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
+            if fractions:
+                rewrites.append(sp.cancel)
+        if fractions:
+            rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
     return rewrites
+
+
+def has_big_power(expr: sp.Expr) -> bool:
+    """Whether expanding ``expr`` would multiply out a power of a sum past the bound."""
+    return any(
+        isinstance(p.base, sp.Add) and p.exp.is_Rational and abs(p.exp) > MAX_EXPANDED_POWER
+        for p in expr.atoms(sp.Pow)
+    )
 
 
 def _functions(expr: sp.Expr) -> set[sp.Expr]:
@@ -50,6 +72,10 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     A rewrite may not bring in function applications the expression did not have, so
     e^(−x)/(1 + e^(−x))² is not turned into e^x/(e^x + 1)².
     """
+    if not expr.has(sp.Add):  # nothing to collect, factor or put over one denominator
+        return expr
+    if tree_size(expr) > 4 * CHEAP_LIMIT:  # count_ops itself would be the cost
+        return expr
     original_ops = int(sp.count_ops(expr))
     functions = _functions(expr)
     best, best_ops = expr, original_ops
@@ -63,3 +89,205 @@ def tidy(expr: sp.Expr) -> sp.Expr:
         ):
             best, best_ops = candidate, ops
     return best
+
+
+# ----------------------------------------------------------------------------- the last step
+
+
+def _is_monomial(factor: sp.Expr) -> bool:
+    """x or x³: written right after the number, before brackets and functions (2x(…))."""
+    if isinstance(factor, sp.Symbol):
+        return True
+    return (
+        isinstance(factor, sp.Pow) and isinstance(factor.base, sp.Symbol) and factor.exp.is_Number
+    )
+
+
+def collected(expr: sp.Expr) -> sp.Expr:
+    """What a teacher does to the last line: in each product the numbers go in front and
+    are multiplied (2(3x + 1)·3 → 6(3x + 1)), single letters come next (2x(…)); a sum
+    starts with a positive term where it has one. Nothing else moves."""
+    memo: dict[sp.Expr, sp.Expr] = {}
+
+    def walk(e: sp.Expr) -> sp.Expr:
+        if not e.args or isinstance(e, sp.Derivative):
+            return e
+        found = memo.get(e)
+        if found is not None:
+            return found
+        args = [walk(a) for a in e.args]
+        if isinstance(e, sp.Mul):
+            value = _collected_product(args)
+        elif isinstance(e, sp.Add):
+            terms = [t for t in args if t != 0]
+            value = _positive_first(terms) if terms else sp.S.Zero
+        else:
+            value = unevaluated(e.func, *args)
+        memo[e] = value
+        return value
+
+    return walk(expr)
+
+
+def _collected_product(args: list[sp.Expr]) -> sp.Expr:
+    factors: list[sp.Expr] = []
+    for arg in args:
+        factors.extend(arg.args if isinstance(arg, sp.Mul) else [arg])
+    coefficient = sp.Mul(*(f for f in factors if f.is_Number))
+    rest = _powers_merged([f for f in factors if not f.is_Number])
+    if coefficient == 0:
+        return sp.S.Zero
+    ordered = [f for f in rest if _is_monomial(f)] + [f for f in rest if not _is_monomial(f)]
+    if coefficient != 1 or not ordered:
+        ordered.insert(0, coefficient)
+    return ordered[0] if len(ordered) == 1 else unevaluated(sp.Mul, *ordered)
+
+
+def _powers_merged(factors: list[sp.Expr]) -> list[sp.Expr]:
+    """cos(x)·cos(x) → cos(x)², x²·x → x³: equal bases with numeric exponents, kept where
+    the first of them stood."""
+    exponents: dict[sp.Expr, sp.Expr] = {}
+    order: list[sp.Expr] = []
+    for factor in factors:
+        base, exponent = factor, sp.S.One
+        if isinstance(factor, sp.Pow) and factor.exp.is_Number:
+            base, exponent = factor.base, factor.exp
+        if base not in exponents:
+            order.append(base)
+            exponents[base] = exponent
+        else:
+            exponents[base] += exponent
+    out: list[sp.Expr] = []
+    for base in order:
+        exponent = exponents[base]
+        if exponent == 1:
+            out.append(base)
+        elif exponent != 0:
+            out.append(unevaluated(sp.Pow, base, exponent))
+    return out
+
+
+def _positive_first(terms: list[sp.Expr]) -> sp.Expr:
+    if len(terms) == 1:
+        return terms[0]
+    if is_negative_term(terms[0]):
+        for index, term in enumerate(terms):
+            if not is_negative_term(term):
+                terms = [term, *terms[:index], *terms[index + 1 :]]
+                break
+    return unevaluated(sp.Add, *terms)
+
+
+def _flip_denominators(expr: sp.Expr, hints: dict[sp.Expr, tuple[sp.Expr, ...]]) -> sp.Expr:
+    """(−a + y)/(a(a − 1)) → (a − y)/(a(1 − a)) when the input wrote 1 − a: a bracket in
+    the denominator takes the sign the learner gave it, the numerator takes the other."""
+    if not isinstance(expr, sp.Mul):
+        return expr
+    factors = list(expr.args)
+    flips = 0
+    for index, factor in enumerate(factors):
+        if (
+            isinstance(factor, sp.Pow)
+            and isinstance(factor.base, sp.Add)
+            and factor.exp.is_Integer
+            and factor.exp < 0
+            and factor.exp % 2 == 1
+        ):
+            opposite = -evaluated(factor.base)
+            if opposite in hints:
+                flipped = unevaluated(sp.Add, *hints[opposite])
+                factors[index] = unevaluated(sp.Pow, flipped, factor.exp)
+                flips += 1
+    if flips % 2 == 0:
+        return expr if not flips else unevaluated(sp.Mul, *factors)
+    for index, factor in enumerate(factors):
+        if isinstance(factor, sp.Add):
+            factors[index] = _positive_first([negated(t) for t in factor.args])
+            return unevaluated(sp.Mul, *factors)
+    if factors[0].is_Number:
+        factors[0] = -factors[0]
+        if factors[0] == 1:
+            factors.pop(0)
+    else:
+        factors.insert(0, sp.S.NegativeOne)
+    return factors[0] if len(factors) == 1 else unevaluated(sp.Mul, *factors)
+
+
+def teacher_form(
+    raw: sp.Expr,
+    value: sp.Expr,
+    tidied: sp.Expr,
+    hints: dict[sp.Expr, tuple[sp.Expr, ...]],
+    form: str = "teacher",
+) -> sp.Expr:
+    """The derivation's last line, as a shape tree, in ``form``.
+
+    ``raw`` is the line the rules left, ``value`` its SymPy value and ``tidied`` the
+    bounded :func:`tidy` of it. The teacher's form is the raw line with its numbers
+    collected (:func:`collected`), unless :func:`tidy` found a clearly smaller form; that
+    one is written in the input's order inside brackets, a positive term first, and with
+    the signs of denominators as the input wrote them. ``expanded`` and ``factored`` are
+    SymPy's ``expand`` and ``factor``, skipped (teacher's form instead) for powers of sums
+    past ``MAX_EXPANDED_POWER`` or expressions past ``RATIONAL_LIMIT`` operations.
+    """
+    if form != "teacher" and _rewritable(value):
+        rewrite = sp.expand if form == "expanded" else sp.factor
+        return shaped(rewrite(value), hints)
+    kept = collected(raw)
+    rewritten = collected(_flip_denominators(shaped(tidied, hints), hints))
+    smaller = _size(rewritten) <= (1 - MIN_SAVING) * _size(kept)
+    fewer_fractions = _size(rewritten) <= _size(kept) and _nested_fractions(
+        rewritten
+    ) < _nested_fractions(kept)
+    return rewritten if smaller or fewer_fractions else kept
+
+
+def _rewritable(expr: sp.Expr) -> bool:
+    return (
+        tree_size(expr) <= 4 * RATIONAL_LIMIT
+        and not has_big_power(expr)
+        and int(sp.count_ops(expr)) <= RATIONAL_LIMIT
+    )
+
+
+def _tree_count(expr: sp.Expr, own: Callable[[sp.Expr], int]) -> int:
+    """The sum of ``own(node)`` over the written tree (shared subtrees counted as often
+    as they are written), in time linear in the distinct nodes."""
+    memo: dict[sp.Expr, int] = {}
+
+    def count(node: sp.Expr) -> int:
+        found = memo.get(node)
+        if found is None:
+            found = own(node) + sum(count(a) for a in node.args)
+            memo[node] = found
+        return found
+
+    return count(expr)
+
+
+def tree_size(expr: sp.Expr) -> int:
+    """Nodes of the written tree, counted in time linear in the distinct nodes: a cheap
+    upper bound of ``count_ops`` to test before calling it."""
+    return _tree_count(expr, lambda node: 1)
+
+
+def _size(expr: sp.Expr) -> int:
+    """How many times a letter is written: what the eye has to read. Numbers do not
+    count, so 18x + 6 is no improvement on 6(3x + 1)."""
+    return _tree_count(expr, lambda node: int(isinstance(node, sp.Symbol)))
+
+
+def _fractions_in_sum(node: sp.Expr) -> int:
+    if not isinstance(node, sp.Add):
+        return 0
+    return sum(
+        1
+        for term in node.args
+        for factor in sp.Mul.make_args(term)
+        if isinstance(factor, sp.Pow) and factor.exp.is_negative
+    )
+
+
+def _nested_fractions(expr: sp.Expr) -> int:
+    """Fractions written inside a sum (y/a − (1 − y)/(1 − a) has two)."""
+    return _tree_count(expr, _fractions_in_sum)

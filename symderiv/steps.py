@@ -62,6 +62,10 @@ class Step:
     (constant, identity) folded into this step at the chosen level of detail.
     ``substitution`` is the letter the chain rule introduced and what it stands for.
     ``stage`` is the order of derivative being taken (1 for f', 2 for f'', ...).
+    ``outer_derivative`` is, for the chain rule, the outer function and its derivative in
+    the substitution letter (u² and 2u). ``before`` and ``after`` are shape trees
+    (:mod:`symderiv.shapes`): their arguments are in the order they are shown;
+    :func:`symderiv.shapes.evaluated` gives their SymPy value.
     """
 
     rule: str
@@ -71,6 +75,7 @@ class Step:
     merged: tuple[str, ...] = ()
     substitution: tuple[sp.Symbol, sp.Expr] | None = None
     stage: int = 1
+    outer_derivative: tuple[sp.Expr, sp.Expr] | None = None
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -126,7 +131,9 @@ class Derivation(Printable):
 
     ``steps`` run through every stage in order (``Step.stage``); ``stage_results`` holds
     the simplified result of each stage (f', f'', ...); ``result`` is the last of them.
-    ``held_constant`` names the other free symbols, treated as constants.
+    ``held_constant`` names the other free symbols, treated as constants. ``shape`` is
+    the input as written and ``stage_shapes`` each stage's result as shown (in ``form``),
+    both shape trees; ``stage_results`` are their SymPy values (equal to ``sympy.diff``).
     """
 
     expr: sp.Expr
@@ -138,12 +145,33 @@ class Derivation(Printable):
     held_constant: tuple[sp.Symbol, ...] = ()
     source: str = ""
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    shape: sp.Expr | None = None
+    stage_shapes: tuple[sp.Expr, ...] = ()
+    form: str = "teacher"
+    detail: str = "normal"
 
     printers: ClassVar[tuple[str, str]] = ("symderiv.render.derivation", "derivation_")
 
     @property
     def result(self) -> sp.Expr:
         return self.stage_results[-1]
+
+    @property
+    def partial(self) -> bool:
+        """Whether other symbols are held constant (∂/∂x notation)."""
+        return bool(self.held_constant)
+
+    @property
+    def shown_expr(self) -> sp.Expr:
+        """The input as written (its shape tree)."""
+        return self.expr if self.shape is None else self.shape
+
+    def shown_result(self, stage: int | None = None) -> sp.Expr:
+        """A stage's result as shown (the last stage by default)."""
+        index = (stage or self.order) - 1
+        if len(self.stage_shapes) > index:
+            return self.stage_shapes[index]
+        return self.stage_results[index]
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

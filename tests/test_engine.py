@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sympy as sp
 from helpers import same_function, sympy_derivative
 
 import symderiv as sd
 from symderiv.engine import SUBSTITUTION_LETTERS
+from symderiv.shapes import evaluated
 
 x, y, a, w, b = sp.symbols("x y a w b")
 
@@ -97,18 +100,18 @@ def test_derivative_matches_expected_and_sympy(text, var, expected):
 
 # Exact step sequences (main rule of each step) at the normal level of detail.
 SEQUENCES = [
-    ("x^2 sin(x)", ("product", "sin", "power")),
-    ("sin(3x)", ("chain", "constant_multiple")),
+    ("x^2 sin(x)", ("product", "power", "sin")),
+    ("sin(3x)", ("chain", "constant_multiple", "simplify")),
     ("x e^(-x)", ("product", "chain", "constant_multiple", "simplify")),
-    ("sin(x)/x", ("quotient", "sin")),
+    ("sin(x)/x", ("quotient", "sin", "simplify")),
     ("1/(1+e^(-x))", ("chain", "sum", "chain", "constant_multiple")),
     ("sigmoid(x)", ("sigmoid",)),
-    ("x^x", ("logarithmic", "product", "log")),
+    ("x^x", ("logarithmic", "product", "log", "simplify")),
     ("log(x, 2)", ("log_base",)),
     ("2^x", ("exp_base",)),
     ("x^2 + 3x + 5", ("sum", "power", "constant_multiple")),
     ("sin(sin(sin(x)))", ("chain", "chain", "sin")),
-    ("(3x+1)^2", ("chain", "sum", "constant_multiple")),
+    ("(3x+1)^2", ("chain", "sum", "constant_multiple", "simplify")),
     ("erf(x)", ("sympy",)),
     ("tanh(x)", ("tanh",)),
 ]
@@ -129,7 +132,7 @@ def test_product_rule_example_from_the_brief():
         sp.Derivative(x**2, x, evaluate=False),
         sp.Derivative(sp.sin(x), x, evaluate=False),
     }
-    assert d.steps[-1].after == d.result == x**2 * sp.cos(x) + 2 * x * sp.sin(x)
+    assert evaluated(d.steps[-1].after) == d.result == x**2 * sp.cos(x) + 2 * x * sp.sin(x)
 
 
 def test_each_step_changes_one_thing_and_chains_before_to_after():
@@ -239,3 +242,85 @@ def test_large_products_stay_bounded():
     d = sd.derive(factors)
     assert d.verification.ok is True
     assert d.steps[0].rule == "product"
+
+
+# ----------------------------------------------------------------------------- regressions
+
+
+def test_issue16_item18_negative_powers_print_as_fractions():
+    lines = sd.derive("2/x^2").to_text().splitlines()
+    assert lines[:3] == [
+        "d/dx[2/x²]",
+        "  = 2·d/dx[1/x²]  constant multiple rule",
+        "  = -4/x³         power rule",
+    ]
+    assert all("··" not in line for line in lines)
+
+
+def test_issue16_item18_rule_names_never_touch_the_expression():
+    book = sd.load_rulebook()
+    names = [rule.name("en") for rule in book]
+    d = sd.derive(" ".join(f"(x + {k})" for k in range(1, 9)), verify=False, detail="full")
+    lines = d.to_text().splitlines()
+    long_steps = 0
+    for index, line in enumerate(lines):
+        if not line.startswith("  = "):
+            continue
+        # expressions have single spaces only: the first double space starts the rule
+        labelled = re.match(r"  = (.*?\S)  +(\S.*)$", line)
+        if labelled:
+            assert any(labelled.group(2).startswith(n) for n in names), line
+        else:  # a long step: the rule on its own line, in the rule column
+            long_steps += 1
+            label = lines[index + 1]
+            assert label.startswith(" " * 10)
+            assert any(label.strip().startswith(n) for n in names), label
+    assert long_steps > 0
+
+
+def test_issue16_item21_relu_names_the_heaviside_step_and_the_convention_at_zero():
+    d = sd.derive("relu(x)")
+    assert d.result == sp.Heaviside(x)
+    text = d.to_text()
+    assert "Heaviside step function" in text and "u = 0" in text
+    assert "헤비사이드 계단함수" in d.to_text(lang="ko")
+    assert "Heaviside" in d.to_latex() and "Heaviside" in d.to_markdown()
+    rule = sd.load_rulebook()["relu"]
+    assert "Heaviside" in rule.explanation("en") and "u = 0" in rule.explanation("en")
+    assert "not the Hessian" in rule.explanation("en")
+
+
+def test_issue16_item23_abs_of_exp_does_not_recurse():
+    for given in ("|e^x|", sp.exp(sp.re(x))):
+        d = sd.derive(given, x)
+        assert d.result == sp.exp(x)
+        assert d.verification.ok is True
+
+
+def test_issue16_item23_a_rule_that_returns_its_own_target_stops():
+    d = sd.derive(sp.Function("f")(sp.re(x)), x, verify=False)
+    assert d.result == sp.diff(sp.Function("f")(x), x)
+
+
+def test_issue16_item26_big_powers_of_sums_are_never_expanded():
+    d = sd.derive("(x+1)^1000", verify=False)
+    assert d.result == 1000 * (x + 1) ** 999
+    assert d.to_text().splitlines()[-2].startswith("  = 1000(x + 1)⁹⁹⁹")
+    big = sd.derive("(10^99 + x)^1000", verify=False)
+    assert big.result == 1000 * (x + 10**99) ** 999
+
+
+def test_issue17_item3_long_bare_chains_derive_step_by_step():
+    d = sd.derive("sin " * 30 + "x", verify=False)
+    assert d.rule_ids[:30] == ("chain",) * 29 + ("sin",)
+    value = {x: sp.Rational(3, 10)}
+    assert sp.N(d.result.subs(value), 20) == sp.N(sp.diff(d.expr, x).subs(value), 20)
+
+
+def test_issue17_item3_power_towers_derive():
+    tall = sd.derive("x^" * 30 + "x", verify=False)
+    assert tall.rule_ids[0] == "logarithmic"
+    assert not tall.result.has(sp.Derivative)
+    d = sd.derive("x^" * 4 + "x", verify=False)
+    value = {x: sp.Rational(11, 10)}
+    assert sp.N(d.result.subs(value), 20) == sp.N(sp.diff(d.expr, x).subs(value), 20)

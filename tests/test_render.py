@@ -18,18 +18,18 @@ x = sp.Symbol("x")
 def test_text_shows_each_step_with_its_rule_and_the_check():
     text = sd.derive("x^2 sin(x)").to_text()
     lines = text.splitlines()
-    assert lines[0] == "d/dx[x²·sin(x)]"
-    assert lines[1].startswith("  = x²·d/dx[sin(x)] + sin(x)·d/dx[x²]")
-    assert lines[1].endswith("product rule")
-    assert lines[2].endswith("derivative of sine")
-    assert lines[3].startswith("  = x²·cos(x) + 2x·sin(x)")
-    assert lines[3].endswith("power rule")
+    assert lines[:4] == [
+        "d/dx[x²·sin(x)]",
+        "  = d/dx[x²]·sin(x) + x²·d/dx[sin(x)]  product rule",
+        "  = 2x·sin(x) + x²·d/dx[sin(x)]        power rule",
+        "  = 2x·sin(x) + x²·cos(x)              derivative of sine",
+    ]
     assert lines[4].startswith("✓ checked against finite differences at 3 points")
     # rule names start in one column
     columns = {
         line.index(name)
         for line, name in zip(
-            lines[1:4], ("product rule", "derivative of sine", "power rule"), strict=True
+            lines[1:4], ("product rule", "power rule", "derivative of sine"), strict=True
         )
     }
     assert len(columns) == 1
@@ -37,10 +37,9 @@ def test_text_shows_each_step_with_its_rule_and_the_check():
 
 def test_text_in_korean_uses_course_vocabulary():
     text = sd.derive("sin(3x)").to_text(lang="ko")
-    assert "연쇄 법칙" in text
-    assert "사인의 도함수" in text
+    assert "연쇄 법칙: d/du sin(u) = cos(u), u = 3x" in text
+    assert "상수배 법칙" in text
     assert "유한차분" in text
-    assert "(u = 3x)" in text
 
 
 def test_text_ascii_fallback():
@@ -83,6 +82,12 @@ def test_latex_compiles_with_amsmath(tmp_path):
             ("x^3", None),
             ("x^2 y^3 + sin(x y)", "y"),
             ("f(g(x))", None),
+            ("(3x+1)^2", None),
+            ("-(y ln(a) + (1-y) ln(1-a))", "a"),
+            ("(w x + b - y)^2", "w"),
+            ("relu(x)", None),
+            ("sqrt(x^2 + 1)", None),
+            (" ".join(f"(x + {k})" for k in range(1, 13)), None),
         ]
     )
     document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
@@ -103,7 +108,10 @@ def test_markdown_has_a_step_table_and_result():
     md = sd.derive("sin(3x)").to_markdown()
     assert "| 1 | $= 3 \\cos{\\left(3 x \\right)}$" not in md  # two steps, not one
     assert "| 1 | $= \\sin{\\left(3 x \\right)}" not in md
-    assert "chain rule: derivative of sine ($u = 3 x$)" in md
+    assert (
+        "chain rule: $\\frac{d}{du} \\sin{\\left(u \\right)} = \\cos{\\left(u \\right)}$, "
+        "$u = 3 x$" in md
+    )
     assert "**result:** $3 \\cos{\\left(3 x \\right)}$" in md
     assert md.rstrip().splitlines()[-1].startswith("✓")
 
@@ -113,10 +121,12 @@ def test_json_schema_round_trips_through_json():
     assert data["schema"] == "symderiv.derivation/1"
     assert data["input"]["text"] == "x^2 sin(x)"
     assert data["variable"] == "x"
-    assert [s["rule"] for s in data["steps"]] == ["product", "sin", "power"]
+    assert [s["rule"] for s in data["steps"]] == ["product", "power", "sin"]
     assert data["steps"][0]["rule_name"] == {"en": "product rule", "ko": "곱의 법칙"}
     assert data["steps"][0]["before"]["sympy"] == "Derivative(x**2*sin(x), x)"
+    assert data["steps"][0]["after"]["text"] == "d/dx[x²]·sin(x) + x²·d/dx[sin(x)]"
     assert data["result"]["sympy"] == "x**2*cos(x) + 2*x*sin(x)"
+    assert data["result"]["shown"]["text"] == "2x·sin(x) + x²·cos(x)"
     assert data["verification"]["ok"] is True
     assert len(data["verification"]["points"]) == 3
 
@@ -143,3 +153,25 @@ def test_latex_output_reads_back_through_the_parser():
     ]
     for expr in cases:
         assert sd.parse(latex_str(expr)) == expr
+
+
+def test_long_lines_show_what_the_step_changed_and_elide_the_rest():
+    product = " ".join(f"(x + {k})" for k in range(1, 13))
+    d = sd.derive(product, verify=False)
+    lines = d.to_text().splitlines()
+    assert "…" not in lines[1]  # the product rule's own line is shown whole
+    assert lines[2].strip() == "product rule"  # a long line: its rule on the next line
+    assert lines[3] == "  = (x + 2)·(x + 3)·(x + 4)·(x + 5)·(x + 6)·(x + 7)·(x + 8)·(x + 9)·" + (
+        "(x + 10)·(x + 11)·(x + 12) + …"
+    )  # the eleven terms the step did not touch are elided
+    assert lines[5].startswith("  = … + (x + 1)·(x + 3)·") and lines[5].endswith(" + …")
+    assert all(len(line) < 400 for line in lines[2:])
+    assert "\\ldots" in d.to_latex() and "\\ldots" in d.to_markdown()
+    full = sd.derive(product, verify=False, detail="full")
+    assert "…" not in full.to_text() and "\\ldots" not in full.to_latex()
+
+
+def test_printing_a_long_derivation_is_linear_in_what_is_shown():
+    product = " ".join(f"(x + {k})" for k in range(1, 41))
+    text = sd.derive(product, verify=False).to_text()
+    assert len(text) < 60_000  # was 1.15 M characters, every line reprinting everything

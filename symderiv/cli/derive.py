@@ -20,6 +20,7 @@ from symderiv.cli.common import (
 from symderiv.cli.inputs import check_variables, number_value
 from symderiv.engine import DETAIL_LEVELS
 from symderiv.i18n import LANGUAGES
+from symderiv.simplify import FORMS
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -32,6 +33,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         args.order,
         detail=args.detail,
         verify=not args.no_verify,
+        form=args.form,
     )
     print(render(derivation, args.format, args.lang))
     at = {} if args.at is None else {"at": number_value("--at", args.wrt or "a", args.at)}
@@ -69,7 +71,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     diff.add_argument("expr", help='the function, e.g. "x^2 sin(x)" or LaTeX; - reads stdin')
     diff.add_argument("--wrt", help="the variable (needed when there are several)")
     diff.add_argument("--order", type=int, default=1, help="order of the derivative")
-    diff.add_argument("--detail", choices=DETAIL_LEVELS, default="normal")
+    diff.add_argument(
+        "--detail",
+        choices=DETAIL_LEVELS,
+        default="normal",
+        help="brief, normal, or full (every trivial step, and long lines not shortened)",
+    )
+    diff.add_argument(
+        "--form",
+        choices=FORMS,
+        default="teacher",
+        help="how the last step writes the result: as a teacher would (default), "
+        "expanded, or factored",
+    )
     diff.add_argument("--no-verify", action="store_true", help="skip the numeric check")
     diff.add_argument("--at", help="with --plot: draw the tangent at this point, e.g. 2")
     add_output_options(diff)

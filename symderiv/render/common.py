@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from symderiv.i18n import message
+from symderiv.i18n import message, with_particle
 from symderiv.rulebook import load_rulebook
 from symderiv.steps import Derivation, Step, Verification
 
@@ -25,6 +25,38 @@ def rule_label(step: Step, lang: str) -> str:
     return label
 
 
+def step_label(
+    step: Step,
+    lang: str,
+    show: Callable[[sp.Expr], str],
+    wrap: Callable[[str], str] = str,
+    derivative_operator: str = "d/d{letter} ",
+) -> str:
+    """The rule names of a step with what they act on: for the chain rule the outer
+    derivative in the substitution letter and what the letter stands for, e.g.
+    'chain rule: d/du u² = 2u, u = 3x + 1'."""
+    label = rule_label(step, lang)
+    if step.substitution is None:
+        return label
+    letter, inner = step.substitution
+    if step.rule == "chain" and step.outer_derivative is not None:
+        book = load_rulebook()
+        function, outer_value = step.outer_derivative
+        extra = [book[r].name(lang) for r in step.merged[1:] if r in book and r != step.merged[0]]
+        operator = derivative_operator.format(letter=show(letter))
+        outer = wrap(f"{operator}{show(function)} = {show(outer_value)}")
+        text = message(
+            "chain_outer",
+            lang,
+            chain=book["chain"].name(lang),
+            outer=outer,
+            letter="",
+            inner=wrap(f"{show(letter)} = {show(inner)}"),
+        )
+        return text + (" + " + ", ".join(extra) if extra else "")
+    return f"{label} ({wrap(f'{show(letter)} = {show(inner)}')})"
+
+
 def format_error(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1e}"
 
@@ -35,7 +67,7 @@ def verification_line(verification: Verification, lang: str, *, mark: bool = Tru
     With ``mark=False`` the leading ✓/✗/· is left off (for LaTeX without extra fonts).
     """
     if verification.ok is None:
-        line = message("not_run", lang, reason=verification.reason or "unknown")
+        line = message("not_run", lang, reason=reason_text(verification, lang))
     else:
         key = "verified" if verification.ok else "failed"
         line = message(
@@ -44,15 +76,77 @@ def verification_line(verification: Verification, lang: str, *, mark: bool = Tru
     return line if mark else line[2:]
 
 
+#: Reasons the check gives in English, by the message key of their translation.
+_REASON_KEYS = {"the check was turned off": "reason_turned_off"}
+
+
+def reason_text(verification: Verification, lang: str) -> str:
+    """Why the check did not run, in ``lang``: by the verification's ``reason_key`` (with
+    ``reason_values``) when it has one, else by the known English sentence."""
+    key = getattr(verification, "reason_key", None) or _REASON_KEYS.get(verification.reason)
+    if key:
+        values = getattr(verification, "reason_values", None) or {}
+        return message(key, lang, **values)
+    return verification.reason or message("reason_unknown", lang)
+
+
 def held_constant_note(
     derivation: Derivation, lang: str, show: Callable[[sp.Expr], str] = str
 ) -> str:
     if not derivation.held_constant:
         return ""
     names = ", ".join(show(s) for s in derivation.held_constant)
-    return message("held_constant", lang, names=names)
+    return message("held_constant", lang, names=with_particle(names, "topic", lang))
 
 
 def stage_header_expr(derivation: Derivation, stage: int) -> sp.Expr:
     """What stage k differentiates: f itself for k = 1, else the (k−1)-th derivative."""
     return derivation.expr if stage == 1 else derivation.stage_results[stage - 2]
+
+
+def stage_header_shape(derivation: Derivation, stage: int) -> sp.Expr:
+    """What stage k differentiates, as shown: the input as written for k = 1, else the
+    (k−1)-th derivative as the previous stage showed it."""
+    return derivation.shown_expr if stage == 1 else derivation.shown_result(stage - 1)
+
+
+#: A line longer than this many characters shows only what its step changed, the other
+#: terms elided (unless the derivation was made with detail="full").
+COMPACT_WIDTH = 160
+
+
+def compact_line(
+    step: Step,
+    show: Callable[[sp.Expr], str],
+    ellipsis: str = "…",
+    width: int = COMPACT_WIDTH,
+) -> str | None:
+    """The step's line with the terms it did not touch elided: '… + 2x·(x + 3) + …', or
+    None when the line is short enough or nothing can be elided. ``show`` should cache
+    printed terms (the printers in ``render.printers`` do), so the cost is linear in what
+    is shown."""
+    terms = step.after.args if isinstance(step.after, sp.Add) else (step.after,)
+    if len(terms) < 3:
+        return None
+    texts = [show(t) for t in terms]
+    if sum(len(t) + 3 for t in texts) <= width:
+        return None
+    before = step.before.args if isinstance(step.before, sp.Add) else (step.before,)
+    unchanged = set(before)
+    parts: list[str] = []
+    for term, text in zip(terms, texts, strict=True):
+        if term in unchanged:
+            if parts[-1:] not in ([ellipsis], [f"+ {ellipsis}"]):
+                parts.append(f"+ {ellipsis}" if parts else ellipsis)
+        elif not parts:
+            parts.append(text)
+        else:
+            parts.append(f"- {text[1:]}" if text.startswith("-") else f"+ {text}")
+    if not any(ellipsis in part for part in parts):
+        return None
+    return " ".join(parts)
+
+
+def shows_everything(derivation: Derivation) -> bool:
+    """Whether every line is shown in full (``detail="full"``)."""
+    return getattr(derivation, "detail", "normal") == "full"

@@ -1,7 +1,7 @@
 """JSON-ready dictionaries of a Derivation (schema ``symderiv.derivation/1``).
 
-Every expression appears twice: ``latex`` for display and ``sympy`` (SymPy's ``str``
-form) for programs. Layout::
+Every expression appears as shown (``latex`` and ``text``, in the order it was written)
+and as SymPy's value for programs (``sympy``, SymPy's ``str`` form). Layout::
 
     {"schema": "symderiv.derivation/1",
      "input": {"text", "latex", "sympy"}, "variable": "x", "order": 1,
@@ -20,32 +20,48 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES
-from symderiv.render.common import rule_label
-from symderiv.render.printers import latex_str
+from symderiv.render.common import rule_label, step_label
+from symderiv.render.printers import latex_str, shape_latex, shape_unicode
+from symderiv.shapes import evaluated
 from symderiv.steps import Derivation, Step
 
 SCHEMA = "symderiv.derivation/1"
 
 
 def expression_dict(expr: sp.Expr) -> dict[str, str]:
-    """An expression as ``{"latex": ..., "sympy": ...}``."""
+    """An evaluated expression as ``{"latex": ..., "sympy": ...}``."""
     return {"latex": latex_str(expr), "sympy": str(expr)}
 
 
-def _step_dict(step: Step) -> dict[str, Any]:
+def shape_dict(shape: sp.Expr, partial: bool = False) -> dict[str, str]:
+    """A shape tree as shown (``latex``, ``text``) beside its SymPy value (``sympy``)."""
+    return {
+        "latex": shape_latex(shape, partial=partial),
+        "text": shape_unicode(shape, partial=partial),
+        "sympy": str(evaluated(shape)),
+    }
+
+
+def _step_dict(step: Step, partial: bool) -> dict[str, Any]:
     substitution = None
     if step.substitution is not None:
         letter, inner = step.substitution
-        substitution = {"symbol": str(letter), "expression": expression_dict(inner)}
+        substitution = {"symbol": str(letter), "expression": shape_dict(inner)}
+    outer = None
+    if step.outer_derivative is not None:
+        function, derivative = step.outer_derivative
+        outer = {"function": shape_dict(function), "derivative": shape_dict(derivative)}
     return {
         "stage": step.stage,
         "rule": step.rule,
         "rules": list(step.rules),
         "rule_name": {lang: rule_label(step, lang) for lang in LANGUAGES},
-        "target": expression_dict(step.target),
-        "before": expression_dict(step.before),
-        "after": expression_dict(step.after),
+        "label": {lang: step_label(step, lang, shape_unicode) for lang in LANGUAGES},
+        "target": shape_dict(step.target, partial),
+        "before": shape_dict(step.before, partial),
+        "after": shape_dict(step.after, partial),
         "substitution": substitution,
+        "outer_derivative": outer,
     }
 
 
@@ -53,12 +69,20 @@ def derivation_to_dict(derivation: Derivation) -> dict[str, Any]:
     """The derivation as plain data (``json.dumps`` takes it as is)."""
     return {
         "schema": SCHEMA,
-        "input": {"text": derivation.source, **expression_dict(derivation.expr)},
+        "input": {
+            **expression_dict(derivation.expr),
+            "shown": shape_dict(derivation.shown_expr),
+            "text": derivation.source,
+        },
         "variable": str(derivation.var),
         "order": derivation.order,
+        "form": derivation.form,
         "held_constant": [str(s) for s in derivation.held_constant],
-        "steps": [_step_dict(step) for step in derivation.steps],
+        "steps": [_step_dict(step, derivation.partial) for step in derivation.steps],
         "stage_results": [expression_dict(r) for r in derivation.stage_results],
-        "result": expression_dict(derivation.result),
+        "result": {
+            **expression_dict(derivation.result),
+            "shown": shape_dict(derivation.shown_result()),
+        },
         "verification": derivation.verification.to_dict(),
     }

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symderiv.i18n import check_language
+from symderiv.i18n import check_language, message
 from symderiv.render.common import (
+    COMPACT_WIDTH,
+    compact_line,
     held_constant_note,
     rule_label,
-    stage_header_expr,
+    shows_everything,
+    stage_header_shape,
     verification_line,
 )
-from symderiv.render.printers import latex_str, unicode_str
+from symderiv.render.printers import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
+from symderiv.rulebook import load_rulebook
 from symderiv.steps import Derivation, Step
 
 _TEXT_ESCAPES = {
@@ -37,34 +41,55 @@ def escape_text(text: str) -> str:
     return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text)
 
 
-def _math_label(step: Step, lang: str) -> str:
+def _math_label(step: Step, lang: str, partial: bool = False) -> str:
+    """The rule names as text; the chain rule's outer derivative and substitution as math:
+    chain rule: d/du u^2 = 2u, u = 3x + 1."""
     label = r"\text{%s}" % escape_text(rule_label(step, lang))
-    if step.substitution is not None:
-        letter, inner = step.substitution
-        label += r"\ (%s = %s)" % (latex_str(letter), latex_str(inner))
-    return label
+    if step.substitution is None:
+        return label
+    letter, inner = step.substitution
+    where = r"%s = %s" % (shape_latex(letter), shape_latex(inner))
+    if step.rule == "chain" and step.outer_derivative is not None:
+        function, derivative = step.outer_derivative
+        outer = r"\tfrac{d}{d%s} %s = %s" % (
+            shape_latex(letter),
+            shape_latex(function),
+            shape_latex(derivative),
+        )
+        chain = r"\text{%s:}" % escape_text(load_rulebook()["chain"].name(lang))
+        return r"%s\ %s,\ %s" % (chain, outer, where)
+    return label + r"\ (%s)" % where
 
 
 def derivation_to_latex(derivation: Derivation, lang: str = "en") -> str:
     """The worked derivation as an ``align*`` environment."""
     check_language(lang)
     x = derivation.var
+    show = ShapeLatexPrinter(derivation.partial).doprint
+    compact = not shows_everything(derivation)
     rows: list[str] = []
     for stage in range(1, derivation.order + 1):
-        f = stage_header_expr(derivation, stage)
-        head = latex_str(sp.Derivative(f, x, evaluate=False))
+        f = stage_header_shape(derivation, stage)
+        head = show(sp.Derivative(f, x, evaluate=False))
         steps = derivation.stage_steps(stage)
-        bodies = [(latex_str(step.after), _math_label(step, lang)) for step in steps] or [
-            (latex_str(derivation.stage_results[stage - 1]), "")
-        ]
+        bodies = [
+            (
+                (compact and compact_line(step, show, r"\ldots", 4 * COMPACT_WIDTH))
+                or show(step.after),
+                _math_label(step, lang),
+            )
+            for step in steps
+        ] or [(show(derivation.shown_result(stage)), "")]
         for index, (body, label) in enumerate(bodies):
             lead = head if index == 0 else ""
             tag = f" && {label}" if label else ""
             rows.append(f"{lead} &= {body}{tag}")
-    note = held_constant_note(derivation, lang, unicode_str)
+    note = held_constant_note(derivation, lang, ShapeUnicodePrinter().doprint)
     footer = verification_line(derivation.verification, lang, mark=False)
     if note:
         footer = f"{note}; {footer}"
+    if derivation.result.has(sp.Heaviside):
+        footer = f"{message('heaviside_note', lang)}; {footer}"
     return (
         "\\begin{align*}\n"
         + " \\\\\n".join(rows)

@@ -22,6 +22,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from symderiv.shapes import is_negative_term, negated, shaped, unevaluated
+
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _NAMES = {
     "sigmoid": "σ",
@@ -202,3 +204,271 @@ def latex_str(expr: sp.Expr) -> str:
 def needs_parentheses(expr: sp.Expr) -> bool:
     """Whether ``expr`` needs brackets when shown as a factor."""
     return precedence(expr) < PRECEDENCE["Mul"]
+
+
+# ----------------------------------------------------------------------------- shapes
+# Shape trees (symderiv.shapes) print in the order of their arguments: the order the
+# learner wrote, or the order a rule built. Numbers are never moved or multiplied here.
+
+
+def _split_fraction(args: list[sp.Expr]) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """Factors above and below the fraction bar: x·y⁻²·(1/3) is x over 3y²."""
+    top: list[sp.Expr] = []
+    bottom: list[sp.Expr] = []
+    for factor in args:
+        if isinstance(factor, sp.Pow) and factor.exp.is_Rational and factor.exp.is_negative:
+            bottom.append(_positive_power(factor))
+        elif factor.is_Rational and not factor.is_Integer:
+            if factor.p != 1:
+                top.append(sp.Integer(factor.p))
+            bottom.append(sp.Integer(factor.q))
+        else:
+            top.append(factor)
+    return top, bottom
+
+
+def _positive_power(factor: sp.Pow) -> sp.Expr:
+    """b^n for b^(−n); b itself for n = 1."""
+    return factor.base if factor.exp == -1 else unevaluated(sp.Pow, factor.base, -factor.exp)
+
+
+def _letter_power(factor: sp.Expr) -> bool:
+    """x, w or x²: a factor written right after a number or another letter (3xy, 2x²)."""
+    if isinstance(factor, sp.Pow) and factor.exp.is_Integer and factor.exp > 1:
+        factor = factor.base
+    return isinstance(factor, sp.Symbol) and len(factor.name) == 1
+
+
+def _letter(factor: sp.Expr) -> sp.Expr:
+    return factor.base if isinstance(factor, sp.Pow) else factor
+
+
+class _ShapeMixin:
+    """Add, Mul and Pow of shape trees, shared by the Unicode and LaTeX printers (mixed
+    in before a SymPy printer).
+
+    Printed forms of compound nodes are kept in ``cache``: a derivation's lines share the
+    terms a step did not touch, so one printer prints each of them once.
+    """
+
+    cache: dict[sp.Basic, str]
+
+    def _print(self, expr: sp.Basic, **kwargs: object) -> str:
+        if kwargs or not isinstance(expr, sp.Basic) or not expr.args:
+            return super()._print(expr, **kwargs)  # type: ignore[misc]
+        text = self.cache.get(expr)
+        if text is None:
+            text = super()._print(expr)  # type: ignore[misc]
+            self.cache[expr] = text
+        return text
+
+    times = "·"
+    juxtapose = ""
+    partial = False
+    bare_numerator = False
+
+    def _paren(self, text: str) -> str:
+        return f"({text})"
+
+    def _fraction(self, top: str, bottom: str, compound: bool) -> str:
+        return f"{top}/({bottom})" if compound else f"{top}/{bottom}"
+
+    def _glue(self, left: str, right: str, left_expr: sp.Expr, right_expr: sp.Expr) -> str:
+        """2x, 3xy, 2(3x + 1) without a sign; otherwise a visible product sign."""
+        letters = (left_expr.is_Integer or _letter_power(left_expr)) and _letter_power(right_expr)
+        if letters and _letter(left_expr) != _letter(right_expr):  # 3xy, x²y; but x²·x³
+            return f"{left}{self.juxtapose}{right}"
+        bracketed = isinstance(right_expr, sp.Add) or (
+            isinstance(right_expr, sp.Pow)
+            and (
+                (isinstance(right_expr.base, sp.Add) and right_expr.exp.is_Integer)
+                or right_expr.exp == sp.S.Half
+            )
+            and right_expr.exp > 0
+        )
+        if (left_expr.is_Integer or _letter_power(left_expr)) and bracketed:
+            return f"{left}{self.juxtapose}{right}"
+        return f"{left}{self.times}{right}"
+
+    def _factor_text(self, factor: sp.Expr, first: bool) -> str:
+        text = self._print(factor)
+        if isinstance(factor, sp.Add):
+            return self._paren(text)
+        if not first and (is_negative_term(factor) or text.startswith("-")):
+            return self._paren(text)
+        if isinstance(factor, sp.Mul) or (factor.is_Rational and not factor.is_Integer):
+            return self._paren(text)
+        return text
+
+    def _product(self, factors: list[sp.Expr]) -> str:
+        text = ""
+        previous: sp.Expr | None = None
+        for factor in factors:
+            piece = self._factor_text(factor, previous is None)
+            text = piece if previous is None else self._glue(text, piece, previous, factor)
+            previous = factor
+        return text
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        text = ""
+        for index, term in enumerate(expr.args):
+            if index == 0:
+                text = self._print(term)
+                if isinstance(term, sp.Add):
+                    text = self._paren(text)
+                continue
+            if is_negative_term(term):
+                positive = negated(term)
+                shown = self._print(positive)
+                if isinstance(positive, sp.Add):
+                    shown = self._paren(shown)
+                text += f" - {shown}"
+            else:
+                shown = self._print(term)
+                text += f" + {self._paren(shown) if isinstance(term, sp.Add) else shown}"
+        return text
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        args = list(expr.args)
+        sign = ""
+        if args[0].is_Number and args[0].is_negative:
+            sign = "-"
+            rest = args[1:]
+            args = rest if args[0] == -1 and rest else [-args[0], *rest]
+        top, bottom = _split_fraction(args)
+        if not bottom:
+            return sign + self._product(top)
+        if not top:
+            top_text = "1"
+        elif len(top) == 1 and self.bare_numerator:
+            top_text = self._print(top[0])
+        else:
+            top_text = self._product(top)
+        if len(bottom) == 1 and self.bare_numerator:  # \frac needs no brackets
+            bottom_text = self._print(bottom[0])
+        else:
+            bottom_text = self._product(bottom)
+        return sign + self._fraction(top_text, bottom_text, len(bottom) > 1)
+
+
+def _base_needs_brackets(base: sp.Expr) -> bool:
+    return isinstance(base, sp.Add | sp.Mul | sp.Pow) or (
+        base.is_Number and (base.is_negative or not base.is_Integer)
+    )
+
+
+class ShapeUnicodePrinter(_ShapeMixin, UnicodePrinter):
+    """One-line Unicode of a shape tree, in the order it was written.
+
+    Printed forms of compound nodes are kept in ``cache``: a derivation's lines share the
+    terms a step did not touch, so one printer prints each of them once.
+    """
+
+    def __init__(self, partial: bool = False) -> None:
+        super().__init__()
+        self.partial = partial
+        self.cache = {}
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        base, exponent = expr.args
+        if exponent == sp.S.Half:
+            return f"√({self._print(base)})"
+        if exponent.is_Rational and exponent.is_negative:
+            positive = _positive_power(expr)
+            below = self._print(positive)
+            if isinstance(positive, sp.Add | sp.Mul):
+                below = f"({below})"
+            return f"1/{below}"
+        base_text = self._print(base)
+        if _base_needs_brackets(base):
+            base_text = f"({base_text})"
+        if exponent.is_Integer and exponent > 1:
+            return base_text + str(exponent).translate(_SUPERSCRIPTS)
+        exponent_text = self._print(exponent)
+        if not (exponent.is_Atom and not exponent.is_negative):
+            exponent_text = f"({exponent_text})"
+        return f"{base_text}^{exponent_text}"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        primes = prime_count(expr)
+        if primes:
+            f = expr.expr
+            return f"{f.func}{'′' * primes}({self._print(f.args[0])})"
+        operator = _derivative_operator(expr.variables, True)
+        if self.partial:
+            operator = operator.replace("d", "∂")
+        return f"{operator}[{self._print(expr.expr)}]"
+
+
+def shape_unicode(expr: sp.Expr, *, partial: bool = False) -> str:
+    """A shape tree as one line of Unicode, terms and factors in their order;
+    ``partial`` writes ∂/∂x for pending derivatives (other symbols held constant)."""
+    return ShapeUnicodePrinter(partial).doprint(expr)
+
+
+class ShapeLatexPrinter(_ShapeMixin, TeachingLatexPrinter):
+    """LaTeX of a shape tree, in the order it was written."""
+
+    times = r" \cdot "
+    juxtapose = " "
+    bare_numerator = True
+
+    def __init__(self, partial: bool = False) -> None:
+        super().__init__({"order": "none"})
+        self.partial = partial
+        self.cache = {}
+
+    def doprint(self, expr: sp.Basic) -> str:
+        return _GLUED_DIGIT.sub(r"} \\cdot ", super().doprint(expr))
+
+    def _paren(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def _glue(self, left: str, right: str, left_expr: sp.Expr, right_expr: sp.Expr) -> str:
+        r"""Juxtaposition, with \cdot before a number, a sign or a pending derivative."""
+        if (
+            right[:1].isdigit()
+            or right.startswith("-")
+            or isinstance(left_expr, sp.Derivative)
+            or isinstance(right_expr, sp.Derivative)
+        ):
+            return f"{left}{self.times}{right}"
+        return f"{left} {right}"
+
+    def _fraction(self, top: str, bottom: str, compound: bool) -> str:
+        return rf"\frac{{{top}}}{{{bottom}}}"
+
+    def _print_Pow(self, expr: sp.Pow, exp: str | None = None) -> str:
+        base, exponent = expr.args
+        if exponent == sp.S.Half:
+            return rf"\sqrt{{{self._print(base)}}}"
+        if exponent.is_Rational and exponent.is_negative:
+            return rf"\frac{{1}}{{{self._print(_positive_power(expr))}}}"
+        base_text = self._print(base)
+        if _base_needs_brackets(base) or isinstance(base, sp.Function):
+            base_text = self._paren(base_text)
+        return f"{base_text}^{{{self._print(exponent)}}}"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        text = super()._print_Derivative(expr)
+        if self.partial and not prime_count(expr):
+            text = text.replace(r"\frac{d}{d", r"\frac{\partial}{\partial ")
+            text = re.sub(r"\\frac\{d\^\{(\d+)\}\}\{d", r"\\frac{\\partial^{\1}}{\\partial ", text)
+        return text
+
+
+def shape_latex(expr: sp.Expr, *, partial: bool = False) -> str:
+    """A shape tree as LaTeX, terms and factors in their order."""
+    return ShapeLatexPrinter(partial).doprint(expr)
+
+
+def teacher_unicode(expr: sp.Expr, *, partial: bool = False) -> str:
+    """An evaluated SymPy expression in the derivations' presentation: SymPy's printed
+    order, a number first, a positive term first, 2(3x + 1), 1/x² (for results that
+    other modules print beside a derivation)."""
+    return shape_unicode(shaped(expr), partial=partial)
+
+
+def teacher_latex(expr: sp.Expr, *, partial: bool = False) -> str:
+    """:func:`teacher_unicode` in LaTeX."""
+    return shape_latex(shaped(expr), partial=partial)
