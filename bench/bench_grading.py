@@ -61,7 +61,7 @@ def equivalence_rows(rows: list[dict]) -> list[tuple[str, str, bool, str]]:
     import sympy as sp
 
     import symderiv as sd
-    from symderiv.render.printers import latex_str
+    from symderiv.notation import latex_str
 
     out = []
     gold_cache: dict[str, str] = {}

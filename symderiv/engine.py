@@ -27,8 +27,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symderiv.errors import DerivationError
+from symderiv.notation import shape_unicode
 from symderiv.parsing import parse
-from symderiv.render.printers import shape_unicode
 from symderiv.rulebook import RuleBook, load_rulebook
 from symderiv.shapes import (
     evaluated,

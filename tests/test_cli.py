@@ -46,7 +46,7 @@ def test_diff_options(capsys):
         capsys,
     )
     assert code == EXIT_OK
-    assert "6x²·y" in out and "상수로 취급" in out
+    assert "6x²y" in out and "상수로 취급" in out
 
 
 def test_diff_reads_standard_input(capsys, monkeypatch):

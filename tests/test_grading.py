@@ -16,7 +16,7 @@ import symderiv.cli as cli
 from symderiv.grading import GradingPool, Policy, Problem, ProblemError, grade, grade_steps
 from symderiv.grading.answers import read_answer
 from symderiv.grading.malrules import load_malrules, slips
-from symderiv.render.printers import latex_str
+from symderiv.notation import latex_str
 
 PRODUCT = {"kind": "derivative", "function": "x^2 sin(x)", "var": "x", "order": 1}
 

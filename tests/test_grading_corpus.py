@@ -538,7 +538,7 @@ def generate() -> list[dict]:
 
     import symderiv as sd
     from symderiv.grading.malrules import slips
-    from symderiv.render.printers import latex_str as _latex_str
+    from symderiv.notation import latex_str as _latex_str
 
     def latex_str(e: sp.Expr) -> str:
         try:

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import symderiv as sd
-from symderiv.render.printers import latex_str, unicode_str
+from symderiv.notation import latex_str, unicode_str
 
 x = sp.Symbol("x")
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import symderiv as sd
 from symderiv.cli import EXIT_OK, main
 from symderiv.i18n import particle
-from symderiv.render.printers import shape_unicode
+from symderiv.notation import shape_unicode
 from symderiv.shapes import evaluated
 
 x, y, a, w, b = sp.symbols("x y a w b")

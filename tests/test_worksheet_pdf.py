@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from symderiv.render.printers import unicode_str
+from symderiv.notation import unicode_str
 from symderiv.worksheet import worksheet
 from symderiv.worksheet.pdf import TexError, compile_pdf, overfull_boxes
 

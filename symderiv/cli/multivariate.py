@@ -35,8 +35,8 @@ from symderiv.multivariate import (
 )
 from symderiv.multivariate.critical import DEFAULT_TIME_BUDGET, critical_points
 from symderiv.multivariate.implicit import implicit
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.json import expression_dict
-from symderiv.render.printers import latex_str, unicode_str
 
 
 def parse_point(text: str) -> dict[str, str]:

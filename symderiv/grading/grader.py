@@ -30,7 +30,7 @@ from symderiv.grading.problems import (
     expected_answer,
 )
 from symderiv.grading.verdict import EntryVerdict, Policy, Verdict, message
-from symderiv.render.printers import latex_str, unicode_str
+from symderiv.notation import latex_str, unicode_str
 
 __all__ = ["DEFAULT_BUDGET", "check_answer", "grade", "local_grade"]
 

@@ -58,9 +58,9 @@ from symderiv.grading.problems import TESTS, Expected, Problem, ProblemError
 from symderiv.grading.verdict import EntryVerdict, Policy, Verdict, message
 from symderiv.multivariate import hessian
 from symderiv.multivariate.critical import critical_points
+from symderiv.notation import latex_str, unicode_str
 from symderiv.numeric import NumericError, evaluate
 from symderiv.parsing import parse
-from symderiv.render.printers import latex_str, unicode_str
 from symderiv.taylor import taylor
 
 __all__ = ["grade_other", "read_kind", "read_points"]

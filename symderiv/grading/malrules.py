@@ -26,8 +26,8 @@ from pathlib import Path
 import sympy as sp
 
 from symderiv.engine import Move, _Deriver, _is_denominator, _is_unknown_of, _letters, pending
+from symderiv.notation import unicode_str
 from symderiv.parsing import parse
-from symderiv.render.printers import unicode_str
 from symderiv.rulebook import load_rulebook
 
 __all__ = ["MalRule", "Slip", "load_malrules", "slips"]

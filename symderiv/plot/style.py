@@ -21,7 +21,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 
 from symderiv.i18n import check_language
-from symderiv.render.printers import latex_str, unicode_str
+from symderiv.notation import latex_str, unicode_str
 
 #: Okabe & Ito's palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {

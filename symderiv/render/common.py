@@ -123,8 +123,8 @@ def compact_line(
 ) -> str | None:
     """The step's line with the terms it did not touch elided: '… + 2x·(x + 3) + …', or
     None when the line is short enough or nothing can be elided. ``show`` should cache
-    printed terms (the printers in ``render.printers`` do), so the cost is linear in what
-    is shown."""
+    printed terms (the expression printers in ``symderiv.notation`` do), so the cost is
+    linear in what is shown."""
     terms = step.after.args if isinstance(step.after, sp.Add) else (step.after,)
     if len(terms) < 3:
         return None

@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.common import verification_line
 from symderiv.render.gradient import gradient_dict
 from symderiv.render.hessian import (
@@ -36,7 +37,6 @@ from symderiv.render.mv_words import (
     reason_text,
     vector_text,
 )
-from symderiv.render.printers import latex_str, unicode_str
 from symderiv.render.text import derivation_to_text
 
 # --------------------------------------------------------------------------- critical points

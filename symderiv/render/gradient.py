@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.common import verification_line
 from symderiv.render.json import derivation_to_dict, expression_dict
 from symderiv.render.latex import derivation_to_latex, escape_text
@@ -22,7 +23,6 @@ from symderiv.render.mv_words import (
     mv_typeset,
     vector_text,
 )
-from symderiv.render.printers import latex_str, unicode_str
 from symderiv.render.text import derivation_to_text
 
 # --------------------------------------------------------------------------- gradient

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES, check_language
+from symderiv.notation import latex_str, needs_parentheses, unicode_str
 from symderiv.render.common import verification_line
 from symderiv.render.latex import escape_text
-from symderiv.render.printers import latex_str, needs_parentheses, unicode_str
 from symderiv.rulebook import load_rulebook
 
 if TYPE_CHECKING:

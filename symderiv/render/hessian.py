@@ -9,6 +9,7 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.common import verification_line
 from symderiv.render.gradient import gradient_dict
 from symderiv.render.json import derivation_to_dict, expression_dict
@@ -35,7 +36,6 @@ from symderiv.render.mv_words import (
     reason_dict,
     reason_text,
 )
-from symderiv.render.printers import latex_str, unicode_str
 from symderiv.render.text import derivation_to_text
 
 # --------------------------------------------------------------------------- Hessian

@@ -8,6 +8,7 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.common import verification_line
 from symderiv.render.json import derivation_to_dict, expression_dict
 from symderiv.render.latex import derivation_to_latex, escape_text
@@ -21,7 +22,6 @@ from symderiv.render.mv_words import (
     mv_message,
     mv_typeset,
 )
-from symderiv.render.printers import latex_str, unicode_str
 from symderiv.render.text import derivation_to_text
 
 # --------------------------------------------------------------------------- implicit

@@ -20,8 +20,8 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES
+from symderiv.notation import latex_str, shape_latex, shape_unicode
 from symderiv.render.common import rule_label, step_label
-from symderiv.render.printers import latex_str, shape_latex, shape_unicode
 from symderiv.shapes import evaluated
 from symderiv.steps import Derivation, Step
 

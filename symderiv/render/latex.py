@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symderiv.i18n import check_language, message
+from symderiv.notation import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
 from symderiv.render.common import (
     COMPACT_WIDTH,
     compact_line,
@@ -18,7 +19,6 @@ from symderiv.render.common import (
     stage_header_shape,
     verification_line,
 )
-from symderiv.render.printers import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
 from symderiv.rulebook import load_rulebook
 from symderiv.steps import Derivation, Step
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symderiv.i18n import check_language, message
+from symderiv.notation import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
 from symderiv.render.common import (
     COMPACT_WIDTH,
     compact_line,
@@ -15,7 +16,6 @@ from symderiv.render.common import (
     step_label,
     verification_line,
 )
-from symderiv.render.printers import ShapeLatexPrinter, ShapeUnicodePrinter, shape_latex
 from symderiv.steps import Derivation
 
 

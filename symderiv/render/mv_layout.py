@@ -8,9 +8,9 @@ from typing import Any
 
 import sympy as sp
 
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.json import expression_dict
 from symderiv.render.mv_words import Show
-from symderiv.render.printers import latex_str, unicode_str
 
 # --------------------------------------------------------------------------- matrices
 

@@ -13,8 +13,8 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES, check_language
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.latex import escape_text
-from symderiv.render.printers import latex_str, unicode_str
 
 Show = Callable[[Any], str]
 

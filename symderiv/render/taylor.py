@@ -18,11 +18,11 @@ import mpmath
 import sympy as sp
 
 from symderiv.i18n import check_language
+from symderiv.notation import latex_str, unicode_str
 from symderiv.render.common import format_error, verification_line
 from symderiv.render.json import expression_dict
 from symderiv.render.latex import escape_text
 from symderiv.render.mv_words import typeset
-from symderiv.render.printers import latex_str, unicode_str
 
 if TYPE_CHECKING:
     from symderiv.steps import Verification

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symderiv.i18n import check_language, message
+from symderiv.notation import ShapeUnicodePrinter
 from symderiv.render.common import (
     compact_line,
     held_constant_note,
@@ -27,7 +28,6 @@ from symderiv.render.common import (
     step_label,
     verification_line,
 )
-from symderiv.render.printers import ShapeUnicodePrinter
 from symderiv.steps import Derivation
 
 #: Rule names start in this column at most; a longer line puts its rule on the next line.

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from symderiv.notation import latex_str
 from symderiv.parsing import parse
-from symderiv.render.printers import latex_str
 from symderiv.worksheet.problem import DERIVATIVE_KINDS, function_text
 
 if TYPE_CHECKING:

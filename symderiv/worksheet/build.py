@@ -23,8 +23,8 @@ import sympy as sp
 
 from symderiv.engine import derive
 from symderiv.errors import SymderivError
+from symderiv.notation import latex_str
 from symderiv.parsing import parse
-from symderiv.render.printers import latex_str
 from symderiv.sympy_values import as_sympy
 from symderiv.worksheet.banks import BANKS, Draft
 from symderiv.worksheet.document import Section, Worksheet

@@ -11,9 +11,9 @@ from typing import Any
 
 import sympy as sp
 
+from symderiv.notation import latex_str
 from symderiv.parsing import parse
 from symderiv.render.latex import escape_text
-from symderiv.render.printers import latex_str
 from symderiv.steps import Derivation
 from symderiv.worksheet.text import LABELS, markdown_escape, tex_unicode
 

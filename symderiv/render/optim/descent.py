@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from symderiv.notation import unicode_str
 from symderiv.optim.common import jsonable, say, show_number, show_rate
 from symderiv.render.optim import blocks
 from symderiv.render.optim.blocks import Block, Embed, Formula, Heading, Para, Table
 from symderiv.render.optim.common import check_para, expr_dict, names_cell, number, vector
-from symderiv.render.printers import unicode_str
 
 #: Long runs show their first and last rows; JSON keeps every iterate.
 HEAD_ROWS, TAIL_ROWS = 20, 10

@@ -7,11 +7,11 @@ from typing import Any
 
 import sympy as sp
 
+from symderiv.notation import latex_str, unicode_str
 from symderiv.optim.common import say, show_number, show_rate
 from symderiv.render.optim import blocks
 from symderiv.render.optim.blocks import Block, Embed, Formula, Heading, Math, Para, Table
 from symderiv.render.optim.common import check_para, expr_dict
-from symderiv.render.printers import latex_str, unicode_str
 
 
 def _mean_formula(result: Any, p: sp.Symbol, component: sp.Expr) -> Formula:

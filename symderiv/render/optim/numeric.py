@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from symderiv.notation import latex_str, unicode_str
 from symderiv.optim.common import say, show_number
 from symderiv.render.optim import blocks
 from symderiv.render.optim.blocks import Block, Embed, Heading, Math, Para, Table
 from symderiv.render.optim.common import check_para, expr_dict, number, scientific
-from symderiv.render.printers import latex_str, unicode_str
 
 
 def _point(names: Any, values: Any) -> str:

@@ -1,4 +1,7 @@
-"""Expression printers shared by every output format.
+"""Expression printers shared by every output format (one expression, not a result).
+
+It sits below the engine, which compares how its last tidy-up step prints, and below every
+result and printer module that writes an expression.
 
 Pending derivatives print as ``d/dx[f]`` (Unicode) or ``\\frac{d}{dx}\\left[f\\right]``
 (LaTeX), so a step shows what is still to be done; ``log`` prints as ``ln``, the sigmoid
