@@ -27,7 +27,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symderiv.errors import DerivationError
-from symderiv.notation import shape_unicode
+from symderiv.notation import shape_unicode, unicode_str
 from symderiv.parsing import parse
 from symderiv.rulebook import RuleBook, load_rulebook
 from symderiv.shapes import (
@@ -523,6 +523,40 @@ def _real_parts(shape: sp.Expr) -> sp.Expr:
     return neat(rebuilt(shape, mapping))
 
 
+def _real_abs(u: sp.Expr) -> sp.Expr | None:
+    """|u| written without |root| for real symbols (|b^r| = |b|^r, |uv| = |u||v|), or None
+    when ``u`` has no such form."""
+    if isinstance(u, sp.Pow) and u.exp.is_Rational and not u.exp.is_integer:
+        return sp.Pow(sp.Abs(u.base), u.exp, evaluate=False)
+    if isinstance(u, sp.Mul):
+        parts = [_real_abs(a) or sp.Abs(a) for a in u.args]
+        return sp.Mul(*parts, evaluate=False)
+    return None
+
+
+def _refuse_abs_of_non_real(f: sp.Expr) -> None:
+    """|u| derives as sign(u)·u′ only where u is real. Where a root makes u imaginary for
+    some real x (|√x| at x < 0, which is √|x| there), that rule gives a wrong value, so
+    such input is refused with the form to write instead."""
+    for node in f.atoms(sp.Abs):
+        u = node.args[0]
+        real = {s: sp.Symbol(s.name, real=True) for s in u.free_symbols}
+        has_root = any(
+            p.exp.is_Rational
+            and not p.exp.is_integer
+            and p.base.xreplace(real).is_nonnegative is not True
+            for p in u.atoms(sp.Pow)
+        )
+        if not has_root or u.xreplace(real).is_extended_real:
+            continue
+        better = _real_abs(u)
+        hint = f"; for real values it equals {unicode_str(better)}: write that" if better else ""
+        raise DerivationError(
+            f"cannot differentiate |{unicode_str(u)}| as |u| of a real u: {unicode_str(u)} is "
+            f"not real for every real value of its variables (a root of a negative number){hint}"
+        )
+
+
 def as_expression(expr: str | sp.Expr | int | float) -> sp.Expr:
     """Text goes through our safe parser; SymPy expressions and plain numbers pass as they are."""
     if isinstance(expr, str):
@@ -592,6 +626,7 @@ def derive(
     if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
         raise DerivationError(f"order must be a whole number from 1 to {MAX_ORDER}")
     x = resolve_variable(f, var)
+    _refuse_abs_of_non_real(f)
     book = load_rulebook()
     check_rulebook(book)
     taken = {s.name for s in f.free_symbols}

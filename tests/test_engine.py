@@ -324,3 +324,22 @@ def test_issue17_item3_power_towers_derive():
     d = sd.derive("x^" * 4 + "x", verify=False)
     value = {x: sp.Rational(11, 10)}
     assert sp.N(d.result.subs(value), 20) == sp.N(sp.diff(d.expr, x).subs(value), 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [("abs(sqrt(x))", "√(|x|)"), ("|2 sqrt(x)|", "√(|x|)"), ("abs(sqrt(x) - 1)", None)],
+)
+def test_17_4_abs_of_a_root_that_can_be_imaginary_is_refused_with_what_to_write(text, hint):
+    with pytest.raises(sd.DerivationError, match="not real for every real value") as caught:
+        sd.derive(text)
+    if hint is not None:
+        assert f"equals {hint}" in str(caught.value)
+
+
+def test_17_4_abs_of_real_arguments_still_derives():
+    for text in ("|e^x|", "abs(x^2 - 1)", "sqrt(abs(x))", "abs(sqrt(x^2 + 1))"):
+        d = sd.derive(text)
+        assert d.verification.ok is True
+        x = sp.Symbol("x")
+        assert sp.simplify(d.result - sp.diff(sd.parse(text), x)) == 0
