@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
+from symderiv.grading.kinds import local_grade
 from symderiv.grading.verdict import Verdict, message
 
 __all__ = ["GradingPool", "shared_pool"]
@@ -29,8 +30,6 @@ STARTUP_LIMIT = 60.0
 
 def _worker(conn_in: Connection, conn_out: Connection) -> None:
     """Worker loop: receive (problem, answer, options), send back ("ok", verdict)."""
-    from symderiv.grading.grader import local_grade
-
     conn_out.send(("ready", None))
     while True:
         try:
