@@ -2,8 +2,8 @@
 
 ``symderiv grade [FILE.jsonl|-] [--workers N] [--timeout S]`` grades one JSON object per
 line and writes one verdict per line, in input order; exit 0 when every line was graded.
-``symderiv check EXPR --answer ANSWER`` grades one answer: exit 0 correct, 1 incorrect,
-2 invalid, 3 timeout.
+``symderiv check EXPR --answer ANSWER`` grades one answer: exit 0 correct, 1 incorrect or
+undecided, 2 invalid, 3 timeout.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from symderiv.cli.common import EXIT_BAD_INPUT as EXIT_INVALID
 from symderiv.cli.common import EXIT_CHECK_FAILED as EXIT_INCORRECT
 from symderiv.cli.common import EXIT_OK, EXIT_TIMEOUT, read_expression
 from symderiv.i18n import LANGUAGES
+from symderiv.parsing import parse
 
 DEFAULT_ANSWER_TIMEOUT = 10.0
 
@@ -63,33 +64,58 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_text(verdict: Any) -> str:
-    lines = [f"{verdict.status} (score {verdict.score:g})"]
+def _check_text(verdict: Any, lang: str, expected: str | None) -> str:
+    """The verdict as text in ``lang``; ``expected`` is the right answer in text form."""
+    from symderiv.grading.verdict import message
+
+    status = message(f"status.{verdict.status}", lang)
+    lines = [message("check_status", lang, status=status, score=verdict.score)]
     lines.extend(verdict.feedback)
     if verdict.diagnosis:
-        lines.append("diagnosis: " + ", ".join(verdict.diagnosis))
-    if verdict.expected and verdict.status != "correct":
-        lines.append(f"expected: {verdict.expected}")
+        lines.append(message("check_diagnosis", lang, ids=", ".join(verdict.diagnosis)))
+    if expected and verdict.status != "correct":
+        lines.append(message("check_expected", lang, answer=expected))
     return "\n".join(lines)
+
+
+def _expected_text(problem: dict[str, Any]) -> str | None:
+    """The right answer in text form (not LaTeX), or None when the problem cannot be set."""
+    from symderiv.grading.checks import expected_of, plain_text
+    from symderiv.grading.problems import ProblemError, as_problem
+
+    try:
+        return plain_text(expected_of(as_problem(problem)).entries[0])
+    except ProblemError:
+        return None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from symderiv.grading import grade
+    from symderiv.grading.verdict import message
 
     expr = read_expression(args.expr)
     problem: dict[str, Any] = {"kind": "derivative", "function": expr, "order": args.order}
     if args.var:
         problem["var"] = args.var
+    else:
+        names = sorted(s.name for s in parse(expr).free_symbols)
+        if len(names) > 1:
+            _errors.print(
+                message("check_needs_var", args.lang, names=", ".join(names)), markup=False
+            )
+            return EXIT_INVALID
     verdict = grade(problem, args.answer, lang=args.lang)
     if args.format == "json":
         print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(_check_text(verdict))
+        print(_check_text(verdict, args.lang, _expected_text(problem)))
     return {
         "correct": EXIT_OK,
         "incorrect": EXIT_INCORRECT,
         "invalid": EXIT_INVALID,
+        "undecided": EXIT_INCORRECT,
         "timeout": EXIT_TIMEOUT,
+        "error": EXIT_INVALID,
     }[verdict.status]
 
 

@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symderiv.grading.answers import Answer
-from symderiv.grading.equivalence import compare
+from symderiv.grading.equivalence import Comparison, compare
 from symderiv.grading.malrules import Slip, slips
 from symderiv.grading.problems import Expected, Problem, Target, expected_answer
 from symderiv.grading.verdict import message
@@ -26,6 +26,7 @@ __all__ = [
     "DIAGNOSIS_BUDGET",
     "answer_latex",
     "diagnose",
+    "difference_line",
     "expected_latex",
     "expected_of",
     "latex_text",
@@ -99,6 +100,23 @@ def symbol_problem(expr: sp.Expr, expected: Expected, lang: str) -> tuple[str, .
         if type(f) not in problem_functions:
             return (message("unknown_function", lang, name=str(f.func)),)
     return None
+
+
+def difference_line(result: Comparison, lang: str, where: str | None = None) -> str:
+    """The feedback line for a comparison that is not "equal": a counterexample (with its
+    location, when there is one), a point where the answer is undefined, or why it is
+    undecided."""
+    where = result.counterexample if where is None else where
+    if result.equal is None:
+        if result.reason == "teacher_form":
+            return message("teacher_form", lang, where=where)
+        return message("few_points", lang, points=result.points)
+    if result.undefined:
+        return message("undefined", lang, where=where)
+    yours, right = result.values
+    if not where:
+        return message("counterexample_value", lang, yours=yours, right=right)
+    return message("counterexample", lang, where=where, yours=yours, right=right)
 
 
 def diagnose(

@@ -22,7 +22,7 @@ import sympy as sp
 
 from symderiv.errors import ParseError
 from symderiv.grading.answers import _split_top
-from symderiv.grading.checks import diagnose, expected_of, symbol_problem
+from symderiv.grading.checks import diagnose, difference_line, expected_of, symbol_problem
 from symderiv.grading.equivalence import compare
 from symderiv.grading.problems import Problem, as_problem
 from symderiv.grading.verdict import message
@@ -130,17 +130,8 @@ def grade_steps(
                 slips = diagnose(target, value, expected, time.monotonic() + 2.0)
                 diagnosis = tuple(s.rule.id for s in slips)
                 feedback.extend(s.feedback(lang) for s in slips)
-            if not feedback and result.equal is False and result.counterexample:
-                yours, right_value = result.values
-                feedback.append(
-                    message(
-                        "counterexample",
-                        lang,
-                        where=result.counterexample,
-                        yours=yours,
-                        right=right_value,
-                    )
-                )
+            if not feedback and result.equal is not True:
+                feedback.append(difference_line(result, lang))
         results.append(
             LineVerdict(
                 i, text, "ok" if follows else "wrong", follows, finished, tuple(feedback), diagnosis

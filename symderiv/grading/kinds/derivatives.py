@@ -20,6 +20,7 @@ from symderiv.grading.checks import (
     DIAGNOSIS_BUDGET,
     answer_latex,
     diagnose,
+    difference_line,
     expected_latex,
     expected_of,
     latex_text,
@@ -120,25 +121,12 @@ def _entry(
     )
     if slips_found:
         feedback.extend(s.feedback(lang) for s in slips_found)
-    elif result.equal is False and result.undefined:
-        feedback.append(message("undefined", lang, where=result.counterexample))
-    elif result.equal is False:
-        yours, right_value = result.values
-        where = result.counterexample
+    else:
+        where = None
         if expected.point and not answer.free_symbols & {x for x, _ in expected.point}:
             # A value at the problem's point: say so, not where the test happened to look.
             where = ", ".join(f"{x} = {plain_text(v)}" for x, v in expected.point)
-        feedback.append(
-            message(
-                "counterexample",
-                lang,
-                where=where,
-                yours=yours,
-                right=right_value,
-            )
-        )
-    else:
-        feedback.append(message("untestable", lang))
+        feedback.append(difference_line(result, lang, where))
     score = policy.slip_credit if len(slips_found) >= 1 else 0.0
     diagnosis = tuple(s.rule.id for s in slips_found)
     return (
@@ -201,12 +189,18 @@ def grade_derivative(
     correct = all(e.correct for e in entries)
     score = sum(e.score for e in entries) / len(entries)
     proved = correct and all(r[2] is not None and r[2].proved for r in results)
+    # Undecided: no entry is wrong, and some could be neither proved nor refuted.
+    undecided = not correct and all(
+        e.correct or (r[2] is not None and r[2].equal is None and not r[3])
+        for e, r in zip(entries, results, strict=True)
+    )
+    status = "correct" if correct else "undecided" if undecided else "incorrect"
     feedback: list[str] = []
     if correct:
         points = min((r[2].points for r in results if r[2] is not None), default=0)
         feedback.append(message("correct" if proved else "correct_tested", lang, points=points))
     else:
-        feedback.append(message("incorrect", lang))
+        feedback.append(message(status, lang))
         for entry_result, lines, _, _ in results:
             if entry_result.correct:
                 continue
@@ -216,7 +210,7 @@ def grade_derivative(
             feedback.extend(lines)
     diagnosis = tuple(dict.fromkeys(d for e in entries for d in e.diagnosis))
     return Verdict(
-        status="correct" if correct else "incorrect",
+        status=status,
         score=round(score, 6),
         feedback=tuple(feedback),
         diagnosis=diagnosis,
