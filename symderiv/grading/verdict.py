@@ -62,7 +62,8 @@ class Verdict:
     ``expected`` and ``parsed`` are LaTeX (``parsed`` is None when the answer could not be
     read); ``proved`` says equality was confirmed symbolically, not only numerically;
     ``where`` is the 0-based column of a reading error; ``entries`` are per-entry results
-    for vectors and matrices.
+    for vectors and matrices; ``extracted``/``extracted_from`` say what answer was found in
+    a free-text solution and where (``grade(..., extract=True)``).
     """
 
     status: str
@@ -74,6 +75,8 @@ class Verdict:
     proved: bool = False
     where: int | None = None
     entries: tuple[EntryVerdict, ...] = ()
+    extracted: str | None = None  # with extract=True: the answer found in the solution
+    extracted_from: str | None = None  # ... and where ("boxed at characters 40-52")
 
     @property
     def correct(self) -> bool:
@@ -125,6 +128,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "rewrites (for example (a^b)^c for a^(bc)) are not equal in general.",
         "ko": "답은 정답이 실수인 곳에서는 정답과 같지만, 정답이 실수가 아닌 {where}에서도 "
         "실수입니다. 이런 변형(예: a^(bc)를 (a^b)^c로)은 일반적으로 같지 않습니다.",
+    },
+    "no_answer_found": {
+        "en": "No final answer was found in the solution (looked for \\boxed{{...}}, "
+        "'the answer is ...', f'(x) = ..., and display math).",
+        "ko": "풀이에서 최종 답을 찾지 못했습니다(\\boxed{{...}}, '답은 ...', f'(x) = ..., "
+        "별행 수식을 찾아봄).",
     },
     "grading_error": {
         "en": "The answer could not be graded: {error}",
