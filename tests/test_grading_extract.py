@@ -81,7 +81,8 @@ SOLUTIONS: list[tuple[str, str | None, str | None]] = [
     ("We simplify:\n$$\n\\frac{2x}{x^2+1}\n$$", r"\frac{2x}{x^2+1}", "display"),
     ("Work:\n\\[ 3(x+1)^2 \\cdot 1 \\]\nand finally\n\\[ 3(x+1)^2 \\]", "3(x+1)^2", "display"),
     (
-        r"\begin{equation} u = x^2, \quad v = \sin x \end{equation} Hence $$ 2x\sin x + x^2\cos x $$",
+        r"\begin{equation} u = x^2, \quad v = \sin x \end{equation}"
+        r" Hence $$ 2x\sin x + x^2\cos x $$",
         r"2x\sin x + x^2\cos x",
         "display",
     ),
