@@ -74,15 +74,14 @@ class RayEngine:
         self.ray = ray = _ray()
         self._owns = not ray.is_initialized()
         if self._owns:
-            # Workers of a local Ray import this copy of symderiv (a cluster's nodes need it
-            # installed).
+            # Workers on this machine import this copy of symderiv (other machines need it
+            # installed; the folder does not exist there, so their own copy is used).
             root = str(Path(__file__).resolve().parents[2])
-            runtime_env = {"env_vars": {"PYTHONPATH": root}} if address is None else None
             ray.init(
                 address=address,
                 log_to_driver=False,
                 include_dashboard=False,
-                runtime_env=runtime_env,
+                runtime_env={"env_vars": {"PYTHONPATH": root}},
             )
         self.timeout = timeout
         self.options = dict(options)
