@@ -108,6 +108,7 @@ def test_grade_many_extracts_answers_from_solutions() -> None:
 
 
 def test_local_worker_killed_mid_answer_is_retried() -> None:
+    others = set(_pool_children())  # e.g. the shared pool of grade(..., timeout=S)
     with GradingPool(1) as pool:
         pool.warm()
         out = []
@@ -115,20 +116,21 @@ def test_local_worker_killed_mid_answer_is_retried() -> None:
         thread.start()
         time.sleep(0.5)
         assert thread.is_alive()  # the worker is busy with the answer
-        (pid,) = _pool_children()
+        (pid,) = set(_pool_children()) - others
         os.kill(pid, signal.SIGKILL)
         thread.join()
     assert out[0].status == "undecided"  # graded on the second try, as if nothing happened
 
 
 def test_local_worker_dying_twice_is_an_explicit_error() -> None:
+    others = set(_pool_children())
     with GradingPool(1) as pool:
         pool.warm()
         out = []
         thread = threading.Thread(target=lambda: out.append(pool.grade(*SLOW, timeout=120)))
         thread.start()
         while thread.is_alive():
-            for pid in _pool_children():
+            for pid in set(_pool_children()) - others:
                 os.kill(pid, signal.SIGKILL)
             time.sleep(0.2)
     (verdict,) = out

@@ -57,7 +57,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty() and not args.quiet
     out = open(out_path, "a" if args.resume else "w", encoding="utf-8") if out_path else sys.stdout  # noqa: SIM115
     try:
-        with _progress(show_progress) as advance:
+        total = sum(1 for i in items if not (isinstance(i, dict) and i.get("id") in skip))
+        with _progress(show_progress, total) as advance:
             rows = grade_lines(
                 lines,
                 workers=args.workers,
@@ -83,7 +84,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _progress(show: bool) -> Iterator[Callable[[], None]]:
+def _progress(show: bool, total: int) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr (done/total, answers per second, ETA) when ``show``; yields
     the function to call once per graded answer."""
     if not show:
@@ -108,7 +109,7 @@ def _progress(show: bool) -> Iterator[Callable[[], None]]:
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=_errors, transient=True) as progress:
-        task = progress.add_task("grading", total=None, rate="")
+        task = progress.add_task("grading", total=total, rate="")
         start = time.monotonic()
         done = 0
 
