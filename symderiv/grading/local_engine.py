@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symderiv.errors import SymderivError
+from symderiv.grading.extract import Extraction
 from symderiv.grading.pool import GradingPool
 from symderiv.grading.verdict import Verdict, message
 
@@ -26,6 +27,7 @@ class Task:
     index: int
     problem: Any
     answer: str
+    extraction: Extraction | None = None  # where ``answer`` was found in a solution
 
 
 def grade_task(

@@ -90,7 +90,7 @@ def _prepare(index: int, item: Any, lang: str) -> Task | Verdict:
         found = extract_answer(answer)
         if found is None:
             return Verdict(status="invalid", feedback=(message("no_answer_found", lang),))
-        return Task(index, dict(problem), found.answer)
+        return Task(index, dict(problem), found.answer, found)
     return Task(index, dict(problem), answer)
 
 
@@ -125,11 +125,7 @@ def grade_many(
     check_ids(items)
     options = {"lang": lang, "abs_tol": abs_tol, "rel_tol": rel_tol, "policy": policy}
     prepared = [_prepare(i, item, lang) for i, item in enumerate(items)]
-    extracted = {
-        i: extract_answer(item["answer"])
-        for i, item in enumerate(items)
-        if isinstance(prepared[i], Task) and isinstance(item, Mapping) and item.get("extract")
-    }
+    extracted = {p.index: p.extraction for p in prepared if isinstance(p, Task) and p.extraction}
     tasks = [p for p in prepared if isinstance(p, Task)]
     ready: dict[int, Verdict] = {i: p for i, p in enumerate(prepared) if isinstance(p, Verdict)}
     for i, v in ready.items():
