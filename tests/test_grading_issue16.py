@@ -69,13 +69,28 @@ def test_item3_large_domain_points_are_sampled() -> None:
     assert result.equal is True and result.points == 8
 
 
-def test_item3_too_few_points_is_undecided_never_incorrect() -> None:
-    # The real domain is 1000 < x < 1001: too narrow to find; a wrong answer is not proved
-    # wrong there, so the verdict is undecided (and says why), not incorrect.
+def test_item3_narrow_domain_far_out_is_found_between_its_edges() -> None:
+    # The real domain is 1000 < x < 1001 (edges: the roots of the logarithms' arguments).
     problem = {"kind": "derivative", "function": "log(x-1000) + log(1001-x)"}
     v = grade(problem, "1/(x-1000) + 1/(1001-x)")
+    assert v.status == "incorrect"
+    assert v.feedback[1].startswith("At x = 1000.")
+    assert grade(problem, "1/(x-1000) - 1/(1001-x)").correct
+    narrow = {"kind": "derivative", "function": "log(x-1000.001) + log(1000.002-x)"}
+    v = grade(narrow, "1/(x-1000.001) + 1/(1000.002-x)")
+    assert v.status == "incorrect" and v.feedback[1].startswith("At x = 1000.001")
+
+
+def test_item3_too_few_points_is_undecided_never_incorrect() -> None:
+    # Two variables, x confined to 1000 < x < 1001: no points are found, so a wrong answer
+    # is not proved wrong: undecided (and says why), not incorrect.
+    problem = {"kind": "partial", "function": "log(x-1000) + log(1001-x) + y", "var": "x"}
+    v = grade(problem, "1/(x-1000) + 1/(1001-x)")
     assert v.status == "undecided" and v.score == 0
-    assert v.feedback[1].startswith("Only 0 test point(s) were found")
+    assert v.feedback[1] == (
+        "Only 0 test point(s) were found where both your answer and the right one are real "
+        "numbers; that is too few to decide."
+    )
     assert grade(problem, "1/(x-1000) - 1/(1001-x)").correct  # proved symbolically
     ko = grade(problem, "1/(x-1000) + 1/(1001-x)", lang="ko")
     assert ko.feedback[0].startswith("판정하지 못했습니다")

@@ -95,12 +95,58 @@ def _points(rng: random.Random, n: int):
                 yield tuple(point)
 
 
-def _domain_points(valid: Callable[[tuple], bool], n: int, rng: random.Random):
+def _edges(exprs: Sequence[sp.Expr], x: sp.Symbol) -> list[float]:
+    """Where the real domain of one-variable ``exprs`` may start or end: the real roots of
+    the (polynomial) arguments of logarithms, roots, inverse sine/cosine, ... (at most 20)."""
+    found: set[float] = set()
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, sp.log | sp.Abs):
+                args = [node.args[0]]
+            elif isinstance(node, sp.Pow) and not node.exp.is_integer:
+                args = [node.base]
+            elif isinstance(node, sp.asin | sp.acos | sp.atanh):
+                args = [node.args[0] - 1, node.args[0] + 1]
+            else:
+                continue
+            for arg in args:
+                try:
+                    poly = sp.Poly(arg, x)
+                    if poly.degree() > 6 or poly.free_symbols - {x}:
+                        continue
+                    found.update(float(r.evalf()) for r in poly.real_roots())
+                except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError):
+                    continue
+                if len(found) > 20:
+                    return sorted(found)
+    return sorted(found)
+
+
+def _between_edges(edges: Sequence[float], rng: random.Random):
+    """Points inside each interval the edges cut the line into (and just outside them)."""
+    if not edges:
+        return
+    ends = [edges[0] - max(1.0, abs(edges[0])), *edges, edges[-1] + max(1.0, abs(edges[-1]))]
+    for _ in range(6):
+        for lo, hi in itertools.pairwise(ends):
+            yield (float(f"{lo + (hi - lo) * rng.uniform(0.05, 0.95):.12g}"),)
+
+
+def _domain_points(
+    valid: Callable[[tuple], bool],
+    vars: Sequence[sp.Symbol],
+    edges: Sequence[float],
+    rng: random.Random,
+):
     """Points inside a real domain that lies away from the usual scales.
 
-    Anchors are searched log-uniformly over |x| in (1e-3, 1e6), both signs; points are
-    then drawn around each anchor at shrinking relative spreads.
+    First points between the ``edges`` (one variable: see ``_edges``), however narrow the
+    domain. Then anchors
+    are searched log-uniformly over |x| in (1e-3, 1e6), both signs, and points drawn
+    around each anchor at shrinking relative spreads.
     """
+    n = len(vars)
+    yield from _between_edges(edges, rng)
     anchors: list[tuple] = []
     for _ in range(_ANCHOR_TRIES):
         xs = tuple(rng.choice((-1, 1)) * float(f"{10 ** rng.uniform(-3, 6):.6g}") for _ in range(n))
@@ -167,7 +213,7 @@ def _real(fn: Callable[..., mpf], xs: tuple) -> mpf | None:
 
 
 def _describe(vars: Sequence[sp.Symbol], xs: tuple) -> str:
-    return ", ".join(f"{v} = {x:.6g}" for v, x in zip(vars, xs, strict=True))
+    return ", ".join(f"{v} = {x:.12g}" for v, x in zip(vars, xs, strict=True))
 
 
 def _differ(a: mpf, e: mpf, digits: int, abs_tol: float | None, rel_tol: float | None) -> bool:
@@ -209,8 +255,15 @@ def _numeric(
     wanted = POINTS if vars else 1
     beyond: tuple | None = None  # a point where only the answer (not the right one) is real
 
+    edges = _edges(exprs, vars[0]) if len(vars) == 1 else []
+
     def stencil(xs: tuple) -> tuple[tuple, tuple]:
-        return tuple(v * (1 - _STENCIL) for v in xs), tuple(v * (1 + _STENCIL) for v in xs)
+        # Relative 1e-3, but never across a domain edge (a narrow domain far out).
+        deltas = [min([_STENCIL * abs(v), *(abs(v - e) / 4 for e in edges if e != v)]) for v in xs]
+        return (
+            tuple(v - d for v, d in zip(xs, deltas, strict=True)),
+            tuple(v + d for v, d in zip(xs, deltas, strict=True)),
+        )
 
     def valid(xs: tuple) -> bool:
         lo, hi = stencil(xs)
@@ -218,7 +271,7 @@ def _numeric(
 
     with mpmath.workdps(DIGITS):
         candidates = itertools.chain(
-            _points(rng, len(vars)), _domain_points(valid, len(vars), rng) if vars else ()
+            _points(rng, len(vars)), _domain_points(valid, vars, edges, rng) if vars else ()
         )
         for xs in candidates:
             if time.monotonic() > deadline:
