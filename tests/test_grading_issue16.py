@@ -167,3 +167,14 @@ def test_item20_check_names_the_option_not_the_field(capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert "--var" in err and "(var)" not in err
     assert cli.main(["check", "x y", "--answer", "y", "--var", "x"]) == 0
+
+
+def test_item17_korean_messages_exist_and_say_gradient_not_slope() -> None:
+    from symderiv.grading.verdict import _MESSAGES
+
+    for key, texts in _MESSAGES.items():
+        assert texts.get("ko"), key
+        assert "기울기" not in texts["ko"], key  # 그래디언트, as in the lesson
+    problem = {"kind": "critical_points", "function": "x^2 + y^2", "vars": ["x", "y"]}
+    v = grade(problem, "(0, 0) minimum; (1, 1) minimum", lang="ko")
+    assert "(1, 1)은(는) 임계점이 아닙니다(그 점에서 그래디언트는 (2, 2))." in v.feedback

@@ -290,7 +290,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     },
     "critical.extra_point": {
         "en": "{point} is not a critical point (the gradient there is {gradient}).",
-        "ko": "{point}은(는) 임계점이 아닙니다(그 점에서 기울기는 {gradient}).",
+        "ko": "{point}은(는) 임계점이 아닙니다(그 점에서 그래디언트는 {gradient}).",
     },
     "critical.wrong_kind": {
         "en": "{point} is a critical point, but not a {yours}.",
