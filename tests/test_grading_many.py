@@ -25,8 +25,11 @@ RUNAWAY = {
     "at": "1",
     "order": 12,
 }
-#: An answer that takes a few seconds (a narrow domain searched in vain, then diagnosis).
-SLOW = ({"kind": "derivative", "function": "log(x-1000)+log(1001-x)"}, "1/(x-1000)+1/(1001-x)")
+#: An answer that takes a few seconds (a narrow domain in two variables searched in vain).
+SLOW = (
+    {"kind": "partial", "function": "log(x-1000)+log(1001-x)+y", "var": "x"},
+    "1/(x-1000)+1/(1001-x)",
+)
 
 ANSWERS = [
     (r"2x\sin x + x^2\cos x", "correct"),
