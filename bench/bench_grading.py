@@ -15,7 +15,9 @@
    itself), then on the local engine and on Ray (a local Ray with 2 CPUs), each with 1 and
    2 workers: answers/s, the ratio to the local engine with 1 worker, and the per-answer
    overhead of the engine = wall time x workers / N - in-process time per answer (worker
-   start-up included, as a user pays it). Times are the minimum of ``--repeat`` runs.
+   start-up included, as a user pays it). Times are the minimum of ``--repeat`` runs. A
+   second table does the same with N trivial answers (d/dx x = 1), whose time is almost
+   all the engine's: its per-answer cost is the engine overhead.
 """
 
 from __future__ import annotations
@@ -150,18 +152,23 @@ def engine_items(rows: list[dict], count: int) -> list[dict]:
     ]
 
 
-def engines(rows: list[dict], count: int, repeat: int) -> None:
+def trivial_items(count: int) -> list[dict]:
+    """Answers that cost almost nothing to grade (d/dx x = 1): the time is the engine's."""
+    return [{"id": i, "problem": {"function": "x"}, "answer": "1"} for i in range(count)]
+
+
+def engines(items: list[dict], label: str, repeat: int) -> None:
     from symderiv.grading.grader import local_grade
     from symderiv.grading.many import grade_many
 
-    items = engine_items(rows, count)
+    count = len(items)
     inproc = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
         baseline = [local_grade(i["problem"], i["answer"]).status for i in items]
         inproc = min(inproc, time.perf_counter() - start)
     per_answer = inproc / count
-    print(f"engines: {count} answers (derivative-type corpus rows, cycled)")
+    print(f"engines: {count} answers ({label})")
     print(
         f"  in process, one core: {count / inproc:7.1f} answers/s ({1000 * per_answer:.1f} ms each)"
     )
@@ -200,6 +207,7 @@ def engines(rows: list[dict], count: int, repeat: int) -> None:
         print("  ray not installed (pip install 'symderiv[ray]'): Ray rows skipped")
     elif ray.is_initialized():
         ray.shutdown()
+    print()
 
 
 def main() -> None:
@@ -211,7 +219,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = load()
     if args.engines:
-        engines(rows, args.answers, args.repeat)
+        engines(
+            engine_items(rows, args.answers), "derivative-type corpus rows, cycled", args.repeat
+        )
+        engines(trivial_items(args.answers), "trivial: d/dx x answered 1", args.repeat)
         return
     full_grading(rows, args.workers)
     items = equivalence_rows(rows)
