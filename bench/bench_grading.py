@@ -1,6 +1,7 @@
 """Benchmark the grader on the labelled corpus, side by side with math-verify.
 
-    python bench/bench_grading.py [--workers N] [--repeat R]
+    python bench/bench_grading.py [--workers N]
+    python bench/bench_grading.py --engines [--answers 2000] [--repeat R]
 
 1. Full grading (all kinds, diagnosis included): verdicts/s on one core (in process) and
    on all cores (``symderiv.grading.batch.grade_lines``, worker processes, hard timeouts).
@@ -9,6 +10,14 @@
    the gold?". symderiv grades an ``expression`` problem (no diagnosis); math-verify
    (``pip install math-verify``) runs ``verify(parse(gold), parse(answer))`` in the same
    process. Accuracy = agreement with the label, per category; speed = answers/s, one core.
+3. ``--engines``: ``grade_many`` on the same N answers (derivative-type corpus rows, cycled:
+   a cohort answering the same problems) in process (the baseline: the grading work
+   itself), then on the local engine and on Ray (a local Ray with 2 CPUs), each with 1 and
+   2 workers: answers/s, the ratio to the local engine with 1 worker, and the per-answer
+   overhead of the engine = wall time x workers / N - in-process time per answer (worker
+   start-up included, as a user pays it). Times are the minimum of ``--repeat`` runs. A
+   second table does the same with N trivial answers (d/dx x = 1), whose time is almost
+   all the engine's: its per-answer cost is the engine overhead.
 """
 
 from __future__ import annotations
@@ -128,11 +137,93 @@ def report(
     print("    " + ", ".join(f"{c} {a}/{n}" for c, (a, n) in sorted(by_cat.items())))
 
 
+DERIVATIVE_KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "expression")
+
+
+def engine_items(rows: list[dict], count: int) -> list[dict]:
+    pool = [r for r in rows if r["problem"].get("kind", "derivative") in DERIVATIVE_KINDS]
+    return [
+        {
+            "id": i,
+            "problem": pool[i % len(pool)]["problem"],
+            "answer": pool[i % len(pool)]["answer"],
+        }
+        for i in range(count)
+    ]
+
+
+def trivial_items(count: int) -> list[dict]:
+    """Answers that cost almost nothing to grade (d/dx x = 1): the time is the engine's."""
+    return [{"id": i, "problem": {"function": "x"}, "answer": "1"} for i in range(count)]
+
+
+def engines(items: list[dict], label: str, repeat: int) -> None:
+    from symderiv.grading.grader import local_grade
+    from symderiv.grading.many import grade_many
+
+    count = len(items)
+    inproc = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        baseline = [local_grade(i["problem"], i["answer"]).status for i in items]
+        inproc = min(inproc, time.perf_counter() - start)
+    per_answer = inproc / count
+    print(f"engines: {count} answers ({label})")
+    print(
+        f"  in process, one core: {count / inproc:7.1f} answers/s ({1000 * per_answer:.1f} ms each)"
+    )
+    print(
+        f"  {'engine':6s} {'workers':>7s} {'seconds':>8s} {'answers/s':>10s} {'ratio':>6s} "
+        f"{'overhead ms/answer':>19s}"
+    )
+    try:
+        import ray
+    except ImportError:
+        ray = None
+    runs = [("local", 1), ("local", 2)] + ([("ray", 1), ("ray", 2)] if ray else [])
+    first = None
+    for engine, workers in runs:
+        if engine == "ray" and not ray.is_initialized():
+            ray.init(
+                num_cpus=2,
+                include_dashboard=False,
+                log_to_driver=False,
+                runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}},
+            )
+        seconds = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            got = [v.status for v in grade_many(items, engine=engine, workers=workers, timeout=30)]
+            seconds = min(seconds, time.perf_counter() - start)
+            assert got == baseline, f"{engine} with {workers} workers disagrees with in-process"
+        first = first or seconds
+        overhead = 1000 * (seconds * workers / count - per_answer)
+        print(
+            f"  {engine:6s} {workers:7d} {seconds:8.1f} {count / seconds:10.1f} "
+            f"{first / seconds:6.2f} {overhead:19.1f}"
+        )
+        sys.stdout.flush()
+    if ray is None:
+        print("  ray not installed (pip install 'symderiv[ray]'): Ray rows skipped")
+    elif ray.is_initialized():
+        ray.shutdown()
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--engines", action="store_true", help="only the engines table")
+    parser.add_argument("--answers", type=int, default=2000, help="answers for --engines")
+    parser.add_argument("--repeat", type=int, default=1, help="--engines: minimum of R runs")
     args = parser.parse_args()
     rows = load()
+    if args.engines:
+        engines(
+            engine_items(rows, args.answers), "derivative-type corpus rows, cycled", args.repeat
+        )
+        engines(trivial_items(args.answers), "trivial: d/dx x answered 1", args.repeat)
+        return
     full_grading(rows, args.workers)
     items = equivalence_rows(rows)
     print(f"\nequivalence only: {len(items)} answers (derivative rows, gold = engine result)")

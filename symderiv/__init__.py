@@ -24,7 +24,16 @@ from symderiv.steps import Derivation, Step, Verification
 # `symderiv diff` do not pay for the grader, worksheets (Jinja2), multiprocessing, ...
 _LAZY = {
     "symderiv.backprop": ("AdjointStep", "Backprop", "Contribution", "Edge", "Node", "backprop"),
-    "symderiv.grading": ("Policy", "Problem", "Verdict", "grade", "grade_steps"),
+    "symderiv.grading": (
+        "Policy",
+        "Problem",
+        "Verdict",
+        "extract_answer",
+        "grade",
+        "grade_many",
+        "grade_many",
+        "grade_steps",
+    ),
     "symderiv.multivariate": (
         "Classification",
         "CriticalPoint",
@@ -65,7 +74,15 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and readers
     from symderiv.backprop import AdjointStep, Backprop, Contribution, Edge, Node, backprop
-    from symderiv.grading import Policy, Problem, Verdict, grade, grade_steps
+    from symderiv.grading import (
+        Policy,
+        Problem,
+        Verdict,
+        extract_answer,
+        grade,
+        grade_many,
+        grade_steps,
+    )
     from symderiv.multivariate import (
         Classification,
         CriticalPoint,
@@ -178,6 +195,7 @@ __all__ = [
     "derive",
     "descend",
     "diagnose_descent",
+    "extract_answer",
     "fit",
     "gradcheck",
     "grade",

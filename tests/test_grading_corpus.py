@@ -79,11 +79,13 @@ HANDWRITTEN: list[tuple[dict[str, Any], str, str, list[str], str]] = [
     ({"kind": "derivative", "function": "ln(x^2)"}, r"\frac{2}{x}", "correct", [], "equal_form"),
     ({"kind": "derivative", "function": "ln(x)"}, r"\frac{1}{|x|}", "correct", [], "equal_form"),
     (
+        # ln(xy) is also real where x, y < 0 and ln x + ln y is not: equal only where the
+        # teacher's form is real, which is not proved (issue 16, item 2).
         {"kind": "expression", "expected": "ln(x) + ln(y)", "vars": ["x", "y"]},
         r"\ln(xy)",
-        "correct",
+        "undecided",
         [],
-        "equal_form",
+        "teacher_form",
     ),
     ({"kind": "expression", "expected": "ln(x^3)"}, r"3\ln x", "correct", [], "equal_form"),
     (

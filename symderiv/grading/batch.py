@@ -1,26 +1,26 @@
-"""Batch grading: JSON lines in, one verdict per line out, in input order.
+"""Batch grading from JSON lines: reading the lines, resuming, output rows, the summary.
 
-Each input line is ``{"id": ..., "problem": {...}, "answer": "..."}`` (other keys are
-ignored). Answers are graded in parallel by a :class:`~symderiv.grading.pool.GradingPool`
-with a hard per-answer time limit; a runaway answer becomes a ``timeout`` verdict and the
-batch goes on. A line that is not valid JSON, or a problem that cannot be set, gives an
-``invalid`` verdict for that line.
+Each input line is ``{"id": ..., "problem": {...}, "answer": "...", "extract": false}``
+(other keys are ignored); blank lines are skipped; a line that is not a JSON object gets an
+``invalid`` row in its place. Grading is :func:`~symderiv.grading.many.grade_many` (local
+processes or Ray); each output row is ``{"id": ..., **verdict}``, in input order.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from symderiv.errors import SymderivError
-from symderiv.grading.pool import GradingPool
-from symderiv.grading.verdict import Verdict
+from symderiv.grading.many import BadItem, check_ids, grade_many
+from symderiv.grading.verdict import STATUSES, Verdict
 
-__all__ = ["Summary", "grade_lines"]
+__all__ = ["Summary", "done_ids", "grade_lines", "read_items"]
 
 
 @dataclass
@@ -39,9 +39,8 @@ class Summary:
         return sum(self.counts.values())
 
     def text(self, seconds: float) -> str:
-        parts = ", ".join(
-            f"{self.counts[s]} {s}" for s in ("correct", "incorrect", "invalid", "timeout")
-        )
+        shown = [s for s in STATUSES if self.counts[s] or s in ("correct", "incorrect")]
+        parts = ", ".join(f"{self.counts[s]} {s}" for s in shown)
         mean = self.total_score / self.total if self.total else 0.0
         rate = self.total / seconds if seconds > 0 else 0.0
         return (
@@ -50,74 +49,90 @@ class Summary:
         )
 
 
-def _error_row(item_id: Any, text: str) -> dict[str, Any]:
-    row = Verdict(status="invalid", feedback=(text,)).to_dict()
-    return {"id": item_id, **row}
+def read_items(lines: Iterable[str]) -> list[Any]:
+    """The items of JSON lines (blank lines skipped; unreadable ones as :class:`BadItem`)."""
+    items: list[Any] = []
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            items.append(BadItem(f"line {line_no}: not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(item, dict):
+            items.append(BadItem(f"line {line_no}: expected a JSON object"))
+        elif not isinstance(item.get("problem"), dict) or not isinstance(item.get("answer"), str):
+            reason = f"line {line_no}: needs 'problem' (object) and 'answer' (text)"
+            items.append(BadItem(reason, item.get("id")))
+        else:
+            items.append(item)
+    return items
 
 
-def _task(line_no: int, line: str) -> tuple[Any, Any, Any, str | None]:
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, None, None, f"line {line_no}: not valid JSON ({exc.msg})"
-    if not isinstance(item, dict):
-        return None, None, None, f"line {line_no}: expected a JSON object"
-    problem, answer = item.get("problem"), item.get("answer")
-    if not isinstance(problem, dict) or not isinstance(answer, str):
-        return (
-            item.get("id"),
-            None,
-            None,
-            f"line {line_no}: needs 'problem' (object) and 'answer' (text)",
-        )
-    return item.get("id"), problem, answer, None
+def done_ids(path: Path) -> set[Any]:
+    """The ids already graded in an output file, for ``--resume``.
+
+    A last line cut short by a killed run is removed from the file first, so the rows
+    appended next start on a line of their own.
+    """
+    if not path.exists():
+        return set()
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        with open(path, "r+b") as f:
+            f.truncate(end)
+            f.flush()
+            os.fsync(f.fileno())
+    ids: set[Any] = set()
+    for n, line in enumerate(data[:end].decode("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise SymderivError(f"{path}: line {n} is not JSON; cannot resume from it") from None
+        ids.add(row.get("id"))
+    return ids
+
+
+def _row(item: Any, verdict: Verdict) -> dict[str, Any]:
+    item_id = item.id if isinstance(item, BadItem) else item.get("id")
+    return {"id": item_id, **verdict.to_dict()}
 
 
 def grade_lines(
     lines: Iterable[str],
     *,
-    workers: int,
+    workers: int | None = None,
     timeout: float,
     lang: str = "en",
+    engine: str = "local",
+    address: str | None = None,
+    skip: set[Any] | None = None,
     on_done: Callable[[dict[str, Any]], None] | None = None,
+    on_verdict: Callable[[int, Verdict], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Grade JSON lines; yield one result dict (``id`` + verdict) per non-blank line, in order."""
-    pool = GradingPool(workers)
-    pool.warm()
+    """Grade JSON lines; yield one row (``id`` + verdict) per item not in ``skip``, in order."""
+    every = read_items(lines)
+    check_ids(every)  # duplicates are an error before anything runs, skipped ones included
+    items = [i for i in every if not (skip and _row_id(i) in skip)]
+    verdicts = grade_many(
+        items,
+        engine=engine,
+        workers=workers,
+        timeout=timeout,
+        lang=lang,
+        address=address,
+        on_verdict=on_verdict,
+    )
+    for item, verdict in zip(items, verdicts, strict=True):
+        row = _row(item, verdict)
+        if on_done:
+            on_done(row)
+        yield row
 
-    def run(item_id: Any, problem: dict, answer: str) -> dict[str, Any]:
-        try:
-            verdict = pool.grade(problem, answer, timeout=timeout, lang=lang)
-        except SymderivError as exc:
-            return _error_row(item_id, f"problem error: {exc}")
-        except Exception as exc:  # never stop the batch
-            return _error_row(item_id, f"grading error: {type(exc).__name__}: {exc}")
-        return {"id": item_id, **verdict.to_dict()}
 
-    window = max(4 * workers, 8)
-    pending: list[Future[dict[str, Any]]] = []
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as executor:
-
-            def flush(limit: int) -> Iterator[dict[str, Any]]:
-                while len(pending) > limit:
-                    row = pending.pop(0).result()
-                    if on_done:
-                        on_done(row)
-                    yield row
-
-            for line_no, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                item_id, problem, answer, error = _task(line_no, line)
-                future: Future[dict[str, Any]]
-                if error is not None:
-                    future = Future()
-                    future.set_result(_error_row(item_id, error))
-                else:
-                    future = executor.submit(run, item_id, problem, answer)
-                pending.append(future)
-                yield from flush(window)
-            yield from flush(0)
-    finally:
-        pool.close()
+def _row_id(item: Any) -> Any:
+    return item.id if isinstance(item, BadItem) else item.get("id")

@@ -17,8 +17,10 @@ import sys
 import threading
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
+from symderiv.grading.kinds import local_grade
 from symderiv.grading.verdict import Verdict, message
 
 __all__ = ["GradingPool", "shared_pool"]
@@ -29,8 +31,6 @@ STARTUP_LIMIT = 60.0
 
 def _worker(conn_in: Connection, conn_out: Connection) -> None:
     """Worker loop: receive (problem, answer, options), send back ("ok", verdict)."""
-    from symderiv.grading.grader import local_grade
-
     conn_out.send(("ready", None))
     while True:
         try:
@@ -58,6 +58,14 @@ def main() -> None:
     _worker(Connection(0, writable=False), Connection(out, readable=False))
 
 
+def _child_env() -> dict[str, str]:
+    """This environment, with the folder holding this copy of symderiv first on the path,
+    so a worker imports the same code whatever its working directory (a Ray worker's)."""
+    root = str(Path(__file__).resolve().parents[2])
+    paths = [root, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 class _Worker:
     """One worker process (``python -m symderiv.grading.pool``), talking over its pipes.
 
@@ -71,6 +79,7 @@ class _Worker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env=_child_env(),
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._send = Connection(os.dup(self.process.stdin.fileno()), readable=False)
@@ -159,33 +168,60 @@ class GradingPool:
         timeout: float,
         **options: Any,
     ) -> Verdict:
-        """Grade in a worker; a ``timeout`` verdict when it takes longer than ``timeout`` s."""
+        """Grade in a worker; a ``timeout`` verdict when it takes longer than ``timeout`` s.
+
+        A worker that dies while grading (killed, out of memory) is replaced and the answer
+        is tried once more; a second death gives an ``error`` verdict that says so.
+        """
         if isinstance(problem, Mapping):
             problem = dict(problem)
+        lang = options.get("lang") or "en"
+        failure = ""
+        for _attempt in range(2):
+            outcome = self._attempt(problem, answer, timeout, options)
+            if isinstance(outcome, str):
+                failure = outcome
+                continue
+            if outcome is None:
+                return Verdict(
+                    status="timeout", feedback=(message("timeout", lang, seconds=timeout),)
+                )
+            kind, value = outcome
+            if kind == "error":
+                raise value
+            return value
+        return Verdict(
+            status="error",
+            feedback=(message("grading_error", lang, error=f"{failure} (tried twice)"),),
+        )
+
+    def _attempt(
+        self, problem: Any, answer: str, timeout: float, options: Mapping[str, Any]
+    ) -> tuple[str, Any] | str | None:
+        """One try: the worker's reply, None on timeout, or what went wrong (text)."""
         with self._slots:
             worker = self._checkout()
             try:
                 if not worker.wait_ready():
                     raise OSError("the worker did not start")
-                worker.send((problem, answer, options))
+                worker.send((problem, answer, dict(options)))
                 ready = worker.poll(max(timeout, 0.001))
                 reply = worker.recv() if ready else None
-            except (EOFError, OSError):
+            except (EOFError, OSError) as exc:
                 worker.kill()
                 self._replace()
-                return Verdict(status="invalid", feedback=("the grading process failed",))
+                code = worker.process.returncode
+                if code is not None and code < 0:
+                    return f"the grading process was killed by signal {-code}"
+                if code is not None:
+                    return f"the grading process exited with code {code}"
+                return f"the grading process failed ({type(exc).__name__})"
             if reply is None:
                 worker.kill()
                 self._replace()
-                lang = options.get("lang") or "en"
-                return Verdict(
-                    status="timeout", feedback=(message("timeout", lang, seconds=timeout),)
-                )
+                return None
             self._checkin(worker)
-        kind, value = reply
-        if kind == "error":
-            raise value
-        return value
+        return reply
 
     def close(self) -> None:
         with self._lock:

@@ -34,8 +34,8 @@ Schema (dict keys; all text is read with :func:`symderiv.parse`):
   function must have finitely many critical points, all found provably.
 
 Optional for every kind: ``"form"``: ``"any"`` (default), ``"simplified"`` or
-``"factored"`` (derivative kinds only); ``"id"`` (carried along). The last three kinds are
-graded by :mod:`symderiv.grading.kinds`. Every entry of the expected answer is a
+``"factored"`` (derivative kinds only); ``"id"`` (carried along). Each kind is graded by a
+module of :mod:`symderiv.grading.kinds`. Every entry of the expected answer is a
 derivative of a function by a sequence of variables (a :class:`Target`), which is what the
 mal-rule diagnosis needs; ``expression`` problems and problems at a point have no target.
 """
@@ -57,7 +57,8 @@ __all__ = ["FORMS", "KINDS", "Expected", "Problem", "ProblemError", "Target", "a
 
 #: Kinds whose expected answer is a derivative or an expression (graded here).
 DERIVATIVE_KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "expression")
-#: Kinds graded by :mod:`symderiv.grading.kinds`.
+#: Kinds graded by their own modules in :mod:`symderiv.grading.kinds` (no derivative to
+#: compare with, so no steps either).
 OTHER_KINDS = ("taylor", "classification", "critical_points")
 KINDS = DERIVATIVE_KINDS + OTHER_KINDS
 FORMS = ("any", "simplified", "factored")

@@ -22,8 +22,8 @@ import sympy as sp
 
 from symderiv.errors import ParseError
 from symderiv.grading.answers import _split_top
+from symderiv.grading.checks import diagnose, difference_line, expected_of, symbol_problem
 from symderiv.grading.equivalence import compare
-from symderiv.grading.grader import _diagnose, _expected, _symbol_problem
 from symderiv.grading.problems import Problem, as_problem
 from symderiv.grading.verdict import message
 from symderiv.parsing import parse
@@ -84,7 +84,7 @@ def grade_steps(
 ) -> StepsVerdict:
     """Check each line of a worked solution; see the module doc."""
     prob = as_problem(problem)
-    expected = _expected(prob)
+    expected = expected_of(prob)
     if expected.shape:
         raise ValueError("grade_steps handles scalar problems (derivative, partial, expression)")
     target = expected.targets[0]
@@ -110,7 +110,7 @@ def grade_steps(
             )
             first_wrong = i if first_wrong is None else first_wrong
             continue
-        trouble = _symbol_problem(expr, expected, lang)
+        trouble = symbol_problem(expr, expected, lang)
         if trouble is not None:
             results.append(LineVerdict(i, text, "invalid", False, feedback=trouble))
             first_wrong = i if first_wrong is None else first_wrong
@@ -127,20 +127,11 @@ def grade_steps(
         if not follows:
             if first_wrong is None:
                 first_wrong = i
-                slips = _diagnose(target, value, expected, time.monotonic() + 2.0)
+                slips = diagnose(target, value, expected, time.monotonic() + 2.0)
                 diagnosis = tuple(s.rule.id for s in slips)
                 feedback.extend(s.feedback(lang) for s in slips)
-            if not feedback and result.equal is False and result.counterexample:
-                yours, right_value = result.values
-                feedback.append(
-                    message(
-                        "counterexample",
-                        lang,
-                        where=result.counterexample,
-                        yours=yours,
-                        right=right_value,
-                    )
-                )
+            if not feedback and result.equal is not True:
+                feedback.append(difference_line(result, lang))
         results.append(
             LineVerdict(
                 i, text, "ok" if follows else "wrong", follows, finished, tuple(feedback), diagnosis

@@ -2,7 +2,7 @@
 
 Scoring policy (:class:`Policy`, defaults in brackets):
 
-* correct: 1. Incorrect, invalid, timeout: 0.
+* correct: 1. Incorrect, invalid, undecided, timeout, error: 0.
 * incorrect with exactly one diagnosed slip (the answer equals the derivative with one
   mal-rule applied at one place): ``slip_credit`` [0.5].
 * right value but not in the requested ``form``: ``form_credit`` [0.5], status incorrect.
@@ -27,7 +27,10 @@ from typing import Any
 
 __all__ = ["STATUSES", "EntryVerdict", "Policy", "Verdict", "message"]
 
-STATUSES = ("correct", "incorrect", "invalid", "timeout")
+#: ``undecided``: neither proved nor refuted (too few points where both answers are real,
+#: or equal only where the right answer is real); ``error``: the grading itself failed
+#: (a worker died twice), never a judgement of the answer.
+STATUSES = ("correct", "incorrect", "invalid", "undecided", "timeout", "error")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Verdict:
     ``expected`` and ``parsed`` are LaTeX (``parsed`` is None when the answer could not be
     read); ``proved`` says equality was confirmed symbolically, not only numerically;
     ``where`` is the 0-based column of a reading error; ``entries`` are per-entry results
-    for vectors and matrices.
+    for vectors and matrices; ``extracted``/``extracted_from`` say what answer was found in
+    a free-text solution and where (``grade(..., extract=True)``).
     """
 
     status: str
@@ -71,6 +75,8 @@ class Verdict:
     proved: bool = False
     where: int | None = None
     entries: tuple[EntryVerdict, ...] = ()
+    extracted: str | None = None  # with extract=True: the answer found in the solution
+    extracted_from: str | None = None  # ... and where ("boxed at characters 40-52")
 
     @property
     def correct(self) -> bool:
@@ -103,9 +109,35 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your answer is not defined at {where}, where the right answer is.",
         "ko": "{where}에서 정답은 정의되지만 답은 정의되지 않습니다.",
     },
-    "untestable": {
-        "en": "Your answer could not be compared with the right one (no common points).",
-        "ko": "답을 정답과 비교할 수 없습니다(공통으로 정의된 점이 없음).",
+    "counterexample_value": {
+        "en": "Your answer is {yours}, but the right value is {right}.",
+        "ko": "답의 값은 {yours}이지만 정답의 값은 {right}입니다.",
+    },
+    "undecided": {
+        "en": "Not decided: your answer was neither proved equal to the right one nor refuted.",
+        "ko": "판정하지 못했습니다: 답이 정답과 같다는 것도 다르다는 것도 확인되지 않았습니다.",
+    },
+    "few_points": {
+        "en": "Only {points} test point(s) were found where both your answer and the right "
+        "one are real numbers; that is too few to decide.",
+        "ko": "답과 정답이 모두 실수인 검사점을 {points}개만 찾았습니다. 판정하기에 너무 적습니다.",
+    },
+    "teacher_form": {
+        "en": "Your answer agrees with the right one wherever the right one is a real "
+        "number, but it is also real at {where}, where the right one is not; such "
+        "rewrites (for example (a^b)^c for a^(bc)) are not equal in general.",
+        "ko": "답은 정답이 실수인 곳에서는 정답과 같지만, 정답이 실수가 아닌 {where}에서도 "
+        "실수입니다. 이런 변형(예: a^(bc)를 (a^b)^c로)은 일반적으로 같지 않습니다.",
+    },
+    "no_answer_found": {
+        "en": "No final answer was found in the solution (looked for \\boxed{{...}}, "
+        "'the answer is ...', f'(x) = ..., and display math).",
+        "ko": "풀이에서 최종 답을 찾지 못했습니다(\\boxed{{...}}, '답은 ...', f'(x) = ..., "
+        "별행 수식을 찾아봄).",
+    },
+    "grading_error": {
+        "en": "The answer could not be graded: {error}",
+        "ko": "답을 채점하지 못했습니다: {error}",
     },
     "still_derivative": {
         "en": "Your answer still contains a derivative operator; finish differentiating.",
@@ -152,6 +184,22 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Entry {index} is not correct.",
         "ko": "{index}번째 성분이 틀렸습니다.",
     },
+    "check_status": {
+        "en": "{status} (score {score:g})",
+        "ko": "{status} (점수 {score:g})",
+    },
+    "check_needs_var": {
+        "en": "error: the function has several variables ({names}); say which one with --var.",
+        "ko": "오류: 함수에 변수가 여럿({names}) 있습니다. --var로 어느 변수로 미분할지 정하세요.",
+    },
+    "check_diagnosis": {"en": "diagnosis: {ids}", "ko": "진단: {ids}"},
+    "check_expected": {"en": "expected: {answer}", "ko": "정답: {answer}"},
+    "status.correct": {"en": "correct", "ko": "정답"},
+    "status.incorrect": {"en": "incorrect", "ko": "오답"},
+    "status.invalid": {"en": "invalid", "ko": "읽을 수 없음"},
+    "status.undecided": {"en": "undecided", "ko": "판정 보류"},
+    "status.timeout": {"en": "timeout", "ko": "시간 초과"},
+    "status.error": {"en": "error", "ko": "오류"},
     "timeout": {
         "en": "Grading took too long ({seconds:g} s) and was stopped.",
         "ko": "채점 시간이 너무 오래 걸려({seconds:g}초) 중단했습니다.",
@@ -242,7 +290,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     },
     "critical.extra_point": {
         "en": "{point} is not a critical point (the gradient there is {gradient}).",
-        "ko": "{point}은(는) 임계점이 아닙니다(그 점에서 기울기는 {gradient}).",
+        "ko": "{point}은(는) 임계점이 아닙니다(그 점에서 그래디언트는 {gradient}).",
     },
     "critical.wrong_kind": {
         "en": "{point} is a critical point, but not a {yours}.",
