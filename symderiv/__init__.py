@@ -199,6 +199,7 @@ __all__ = [
     "fit",
     "gradcheck",
     "grade",
+    "grade_many",
     "grade_steps",
     "gradient",
     "hessian",
