@@ -31,7 +31,6 @@ _LAZY = {
         "extract_answer",
         "grade",
         "grade_many",
-        "grade_many",
         "grade_steps",
     ),
     "symderiv.multivariate": (
