@@ -9,19 +9,20 @@ shown to be exactly 0.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-import mpmath
 import sympy as sp
 from mpmath import mpf
 
+from symderiv.budget import Budget
 from symderiv.engine import as_expression
 from symderiv.functions import to_elementary
 from symderiv.multivariate.signs import sign_of
 from symderiv.multivariate.variables import clean
-from symderiv.numeric import NumericError, numeric_function
+from symderiv.numeric import NumericError, local_context, numeric_function
 
+#: CPU seconds (of the calling thread) the numeric search may take.
 NUMERIC_BUDGET = 5.0
 #: Half-width of the box the numeric search starts from.
 SEARCH_BOX = 3
@@ -42,6 +43,17 @@ def _starts(n: int, box: float, seed: int) -> list[list[float]]:
     return starts
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """What the numeric search found: ``points``, after ``starts`` of ``planned`` starting
+    points; ``cut_short`` says when the CPU-time budget stopped it ("" otherwise)."""
+
+    points: list[dict[sp.Symbol, sp.Expr]]
+    starts: int
+    planned: int
+    cut_short: str = ""
+
+
 def numeric_search(
     f: sp.Expr,
     vars: Sequence[sp.Symbol],
@@ -49,25 +61,30 @@ def numeric_search(
     hessian_matrix: sp.MatrixBase,
     *,
     box: float = SEARCH_BOX,
-    seconds: float = NUMERIC_BUDGET,
+    seconds: float | None = NUMERIC_BUDGET,
     seed: int = 0,
-) -> tuple[list[dict[sp.Symbol, sp.Expr]], int]:
-    """Roots of the gradient found by Newton's method (mpmath.findroot, 30 digits) from
-    several starting points; returns (points, number of starts used)."""
+) -> SearchResult:
+    """Roots of the gradient found by Newton's method (findroot, 30 digits) from several
+    starting points, within ``seconds`` of CPU time of this thread (:class:`Budget`, so the
+    same input finds the same points on a busy machine). Computes in this thread's own
+    mpmath context, so searches in several threads do not disturb each other."""
     vars = tuple(vars)
     n = len(vars)
+    starts = _starts(n, box, seed)
+    ctx = local_context()
     try:
-        grads = [numeric_function(to_elementary(g), vars) for g in components]
+        grads = [numeric_function(to_elementary(g), vars, ctx=ctx) for g in components]
         jac = [
-            [numeric_function(to_elementary(hessian_matrix[i, j]), vars) for j in range(n)]
+            [numeric_function(to_elementary(hessian_matrix[i, j]), vars, ctx=ctx) for j in range(n)]
             for i in range(n)
         ]
     except NumericError:
-        return [], 0
-    deadline = time.perf_counter() + seconds
+        return SearchResult([], 0, len(starts))
+    budget = Budget(seconds)
     found: list[list[mpf]] = []
     used = 0
-    with mpmath.workdps(30):
+    with ctx.workdps(30):
+        tol = ctx.mpf(10) ** -50
 
         def system(*xs: mpf) -> list[mpf]:
             return [g(*xs) for g in grads]
@@ -75,18 +92,17 @@ def numeric_search(
         def jacobian(*xs: mpf) -> list[list[mpf]]:
             return [[h(*xs) for h in row] for row in jac]
 
-        for start in _starts(n, box, seed):
-            if time.perf_counter() > deadline:
+        for start in starts:
+            if budget.exhausted():
+                budget.cut("the numeric search", f"after {used} of {len(starts)} starting points")
                 break
             used += 1
             try:
                 if n == 1:
-                    root = [
-                        mpmath.findroot(grads[0], mpf(start[0]), tol=mpf(10) ** -50, maxsteps=60)
-                    ]
+                    root = [ctx.findroot(grads[0], ctx.mpf(start[0]), tol=tol, maxsteps=60)]
                 else:
-                    result = mpmath.findroot(
-                        system, [mpf(s) for s in start], J=jacobian, tol=mpf(10) ** -50, maxsteps=60
+                    result = ctx.findroot(
+                        system, [ctx.mpf(s) for s in start], J=jacobian, tol=tol, maxsteps=60
                     )
                     root = [result[i] for i in range(n)]
             except (ValueError, ZeroDivisionError, NumericError, TypeError, ArithmeticError):
@@ -97,20 +113,18 @@ def numeric_search(
                 residual = max(abs(v) for v in system(*root))
             except (NumericError, ValueError, ZeroDivisionError):
                 continue
-            if residual > mpf(10) ** -20:
+            if residual > ctx.mpf(10) ** -20:
                 continue
             if any(
-                max(abs(a - b) for a, b in zip(root, old, strict=True)) < mpf(10) ** -10
+                max(abs(a - b) for a, b in zip(root, old, strict=True)) < ctx.mpf(10) ** -10
                 for old in found
             ):
                 continue
             found.append(root)
     points = []
     for root in found:
-        points.append(
-            {v: sp.Float(mpmath.nstr(r, 20), 20) for v, r in zip(vars, root, strict=True)}
-        )
-    return points, used
+        points.append({v: sp.Float(ctx.nstr(r, 20), 20) for v, r in zip(vars, root, strict=True)})
+    return SearchResult(points, used, len(starts), budget.cut_short)
 
 
 def recognise(
