@@ -232,6 +232,7 @@ def critical_points(
     vars: str | Iterable[str | sp.Symbol] | None = None,
     *,
     time_budget: float = DEFAULT_TIME_BUDGET,
+    search_budget: float = NUMERIC_BUDGET,
     numeric: bool = True,
     detail: str = "normal",
     verify: bool = True,
@@ -240,7 +241,9 @@ def critical_points(
 
     ``vars`` defaults to the free symbols in natural order; other symbols are parameters
     (taken generic: non-zero where that matters). SymPy gets ``time_budget`` seconds in a
-    child process; then (or when it fails) a numeric search takes over if ``numeric``.
+    child process; then (or when it fails) a numeric search takes over if ``numeric``, for
+    ``search_budget`` seconds of CPU time of this thread (the same points on a busy machine;
+    the notes say when the budget cut it short).
     See the module docstring for how infinite and periodic sets are reported.
     """
     source, f = scalar_expression(expr)
@@ -313,7 +316,7 @@ def critical_points(
     can_search = numeric and not params
     if not solved or not complete:
         if can_search:
-            search = numeric_search(f, xs, grad.components, h.matrix)
+            search = numeric_search(f, xs, grad.components, h.matrix, seconds=search_budget)
             numeric_points, starts = search.points, search.starts
             symbolic = [p for p, fam, _ in found if not fam]
             families = [(p, fam) for p, fam, _ in found if fam]
@@ -337,7 +340,7 @@ def critical_points(
                 notes.append(
                     Reason.of(
                         "note_search_cut",
-                        budget=f"{NUMERIC_BUDGET:g}",
+                        budget=f"{search_budget:g}",
                         starts=starts,
                         planned=search.planned,
                     )

@@ -21,7 +21,7 @@ from symderiv.engine import as_expression
 from symderiv.functions import to_elementary
 from symderiv.multivariate.signs import sign_of
 from symderiv.multivariate.variables import clean
-from symderiv.numeric import NumericError, local_context, numeric_function
+from symderiv.numeric import NumericError, evaluate, local_context, numeric_function
 
 #: CPU seconds (of the calling thread) the numeric search may take.
 NUMERIC_BUDGET = 5.0
@@ -78,23 +78,39 @@ def numeric_search(
     ctx = local_context()
     try:
         grads = [numeric_function(to_elementary(g), vars, ctx=ctx) for g in components]
-        jac = [
-            [numeric_function(to_elementary(hessian_matrix[i, j]), vars, ctx=ctx) for j in range(n)]
-            for i in range(n)
-        ]
+        entries = [[to_elementary(hessian_matrix[i, j]) for j in range(n)] for i in range(n)]
+        jac = [[numeric_function(e, vars, ctx=ctx) for e in row] for row in entries]
     except NumericError:
         return SearchResult([], 0, len(starts))
+    # the Jacobian is symmetric (a Hessian) unless mixed partials differ; constant entries
+    # (the zeros of a sparse Hessian) are evaluated once
+    symmetric = hessian_matrix.is_symmetric()
     budget = Budget(seconds)
     found: list[list[mpf]] = []
     used = 0
     with ctx.workdps(30):
         tol = ctx.mpf(10) ** -50
+        try:
+            fixed = [
+                [None if e.free_symbols else evaluate(e, {}, ctx=ctx) for e in row]
+                for i, row in enumerate(entries)
+            ]
+        except NumericError:
+            return SearchResult([], 0, len(starts))
 
         def system(*xs: mpf) -> list[mpf]:
             return [g(*xs) for g in grads]
 
         def jacobian(*xs: mpf) -> list[list[mpf]]:
-            return [[h(*xs) for h in row] for row in jac]
+            out = [list(row) for row in fixed]
+            for i in range(n):
+                for j in range(i if symmetric else 0, n):
+                    if out[i][j] is None:
+                        out[i][j] = jac[i][j](*xs)
+                if symmetric:
+                    for j in range(i):
+                        out[i][j] = out[j][i]
+            return out
 
         for start in starts:
             if budget.exhausted():
@@ -142,27 +158,61 @@ def _newton(
     ``MAX_HALVINGS`` halvings: findroot halves until the step vanishes (about 100 times
     at 30 digits), which made failing starts cost most of the search.
     """
-    x = ctx.matrix(start)
-    fx = ctx.matrix(system(*x))
-    size = ctx.norm(fx, "inf")
+    x = list(start)
+    fx = system(*x)
+    size = sum(v * v for v in fx)
     for _ in range(NEWTON_STEPS):
         if not size:
             break
-        step = ctx.lu_solve(ctx.matrix(jacobian(*x)), -fx)
+        step = _solve_linear(ctx, jacobian(*x), [-v for v in fx])
         scale = ctx.one
         for _ in range(MAX_HALVINGS):
-            moved = x + scale * step
+            moved = [a + scale * d for a, d in zip(x, step, strict=True)]
             if moved == x:
-                return list(x)  # the step no longer changes the point: converged
-            f_moved = ctx.matrix(system(*moved))
-            moved_size = ctx.norm(f_moved, "inf")
+                return x  # the step no longer changes the point: converged
+            f_moved = system(*moved)
+            moved_size = sum(v * v for v in f_moved)
             if moved_size < size:
                 x, fx, size = moved, f_moved, moved_size
                 break
             scale /= 2
         else:
-            return list(x)  # stagnated
-    return list(x)
+            return x  # stagnated
+    return x
+
+
+def _solve_linear(ctx: MPContext, a: list[list[mpf]], b: list[mpf]) -> list[mpf]:
+    """x with a·x = b: Gaussian elimination with scaled partial pivoting and 10 guard bits,
+    as ``mpmath.lu_solve`` but on plain lists, skipping zero multipliers (its matrix
+    indexing was half the search's time). Raises ZeroDivisionError for a numerically
+    singular matrix, as it does."""
+    n = len(b)
+    with ctx.extraprec(10):
+        rows = [[*row, value] for row, value in zip(a, b, strict=True)]
+        tol = max(sum(abs(rows[i][j]) for i in range(n)) for j in range(n)) * ctx.eps
+        for j in range(n):
+            best, pivot = ctx.zero, j
+            for k in range(j, n):
+                total = sum(abs(v) for v in rows[k][j:n])
+                if total <= tol:
+                    raise ZeroDivisionError("matrix is numerically singular")
+                current = abs(rows[k][j]) / total
+                if current > best:
+                    best, pivot = current, k
+            rows[j], rows[pivot] = rows[pivot], rows[j]
+            head = rows[j]
+            if abs(head[j]) <= tol:
+                raise ZeroDivisionError("matrix is numerically singular")
+            for row in rows[j + 1 :]:
+                factor = row[j] / head[j]
+                if factor:
+                    for k in range(j + 1, n + 1):
+                        row[k] -= factor * head[k]
+        x = [ctx.zero] * n
+        for i in reversed(range(n)):
+            rest = sum(rows[i][k] * x[k] for k in range(i + 1, n))
+            x[i] = (rows[i][n] - rest) / rows[i][i]
+    return [+v for v in x]
 
 
 def recognise(
