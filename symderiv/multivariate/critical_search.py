@@ -35,7 +35,9 @@ SEARCH_BOX = 3
 # --------------------------------------------------------------------------- numeric search
 
 
-def _starts(n: int, box: float, seed: int) -> list[list[float]]:
+def starting_points(n: int, box: float, seed: int) -> list[list[float]]:
+    """Where Newton's method starts: a grid for one or two variables, else a point near 0
+    and 60 seeded random points in ``[-box, box]`` per variable."""
     if n == 1:
         return [[box * (k / 12 - 0.5) * 2 + 0.013] for k in range(13)]
     if n == 2:
@@ -74,7 +76,7 @@ def numeric_search(
     mpmath context, so searches in several threads do not disturb each other."""
     vars = tuple(vars)
     n = len(vars)
-    starts = _starts(n, box, seed)
+    starts = starting_points(n, box, seed)
     ctx = local_context()
     try:
         grads = [numeric_function(to_elementary(g), vars, ctx=ctx) for g in components]
