@@ -1,9 +1,12 @@
 """The numeric search for critical points, when exact solving fails or runs out of time.
 
-``mpmath.findroot`` with the exact Hessian as Jacobian, from a grid or seeded random starts
-in ``[-box, box]`` per variable, finds points, which are marked numeric (``exact=False``)
-unless their coordinates are recognised (``nsimplify``) and the gradient there is then
-shown to be exactly 0.
+Newton's method at 30 digits with the exact Hessian as Jacobian (``mpmath.findroot`` in one
+variable; in several, a damped Newton that gives up stagnating starts early), from a grid or
+seeded random starts in ``[-box, box]`` per variable, within a CPU-time budget, finds
+points, which are marked numeric (``exact=False``) unless their coordinates are recognised
+(``nsimplify``) and the gradient there is then shown to be exactly 0. It computes in the
+calling thread's own mpmath context, so searches in several threads do not disturb each
+other.
 """
 
 from __future__ import annotations
@@ -70,8 +73,8 @@ def numeric_search(
     seconds: float | None = NUMERIC_BUDGET,
     seed: int = 0,
 ) -> SearchResult:
-    """Roots of the gradient found by Newton's method (findroot, 30 digits) from several
-    starting points, within ``seconds`` of CPU time of this thread (:class:`Budget`, so the
+    """Roots of the gradient found by Newton's method (30 digits) from several starting
+    points, within ``seconds`` of CPU time of this thread (:class:`Budget`, so the
     same input finds the same points on a busy machine). Computes in this thread's own
     mpmath context, so searches in several threads do not disturb each other."""
     vars = tuple(vars)
@@ -155,10 +158,12 @@ def _newton(
     """Damped Newton's method for ``system = 0`` from ``start`` (at most ``NEWTON_STEPS``
     steps); returns the last point, which the caller checks by its residual.
 
-    As ``mpmath.findroot``'s multidimensional Newton: a step is halved until the largest
-    component of the system shrinks. Unlike it, a start is given up after
-    ``MAX_HALVINGS`` halvings: findroot halves until the step vanishes (about 100 times
-    at 30 digits), which made failing starts cost most of the search.
+    Like ``mpmath.findroot``'s multidimensional Newton, a step is halved until the system
+    shrinks, but measured by its sum of squares (the Newton step is always a descent
+    direction for it; findroot's largest component made steps crawl along curved valleys
+    such as Rosenbrock's), and a start is given up after ``MAX_HALVINGS`` halvings
+    (findroot halves until the step vanishes, about 100 times at 30 digits, which made
+    failing starts cost most of the search).
     """
     x = list(start)
     fx = system(*x)

@@ -25,7 +25,7 @@ non-zero constants) are divided out. Then:
 
 Symbolic solving runs in a separate process (``multiprocessing``, forked where the platform
 allows) and is abandoned after ``time_budget`` seconds. Then -- or when SymPy gives up -- a
-numeric search (``mpmath.findroot`` with the exact Hessian as Jacobian, from a grid or
+numeric search (Newton's method with the exact Hessian as Jacobian, from a grid or
 seeded random starts in ``[-box, box]`` per variable) finds points, which are marked
 numeric (``exact=False``) unless their coordinates are recognised (``nsimplify``) and the
 gradient there is then shown to be exactly 0.
