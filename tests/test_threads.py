@@ -25,7 +25,7 @@ from symderiv.multivariate.critical_search import numeric_search
 from symderiv.steps import Verification
 
 x, y = sp.symbols("x y")
-THREADS = 6
+THREADS = 4
 
 
 def _verification(v: Verification) -> tuple[Any, ...]:
