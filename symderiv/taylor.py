@@ -42,10 +42,11 @@ from typing import Any, ClassVar
 import mpmath
 import sympy as sp
 from mpmath import mpf
+from mpmath.ctx_mp import MPContext
 
 from symderiv.engine import as_expression, derive, resolve_variable
 from symderiv.errors import DerivationError
-from symderiv.numeric import NumericError, evaluate, numeric_function
+from symderiv.numeric import NumericError, evaluate, local_context, numeric_function
 from symderiv.series import SeriesError, taylor_coefficients, taylor_coefficients_multivariate
 from symderiv.steps import NOT_VERIFIED, Derivation, Printable, Verification
 from symderiv.sympy_values import as_sympy
@@ -282,15 +283,16 @@ class Taylor(Printable):
         t = sp.Dummy("t")
         line_f, line_c = _line(self, d, t)
         rows = []
-        with mpmath.workdps(DIGITS):
+        ctx = local_context()  # this thread's own context; the rows hold mpmath.mp numbers
+        with ctx.workdps(DIGITS):
             try:
-                cs = [_num(c) for c in line_c]
-                fn = numeric_function(line_f, [t])
+                cs = [_num(c, ctx) for c in line_c]
+                fn = numeric_function(line_f, [t], ctx=ctx)
             except NumericError as error:
                 raise DerivationError(f"the error table needs numbers: {error}") from error
             for h in steps:
-                hv = _num(h)
-                partial, approx = mpf(0), []
+                hv = _num(h, ctx)
+                partial, approx = ctx.zero, []
                 for k, c in enumerate(cs):
                     partial += c * hv**k
                     approx.append(+partial)
@@ -299,7 +301,14 @@ class Taylor(Printable):
                 except NumericError:
                     value = None
                 errors = tuple(None if value is None else abs(value - a) for a in approx)
-                rows.append(ErrorRow(h, value, tuple(approx), errors))
+                rows.append(
+                    ErrorRow(
+                        h,
+                        _shared(value),
+                        tuple(_shared(a) for a in approx),
+                        tuple(_shared(e) for e in errors),
+                    )
+                )
         return ErrorTable(self, tuple(rows), d if self.multivariate else (), DIGITS)
 
 
@@ -330,8 +339,14 @@ def _number(value: Any, what: str) -> sp.Expr:
     return expr
 
 
-def _num(expr: sp.Expr) -> mpf:
-    return evaluate(expr, {})
+def _num(expr: sp.Expr, ctx: MPContext | None = None) -> mpf:
+    """The value of a constant in ``ctx`` (default ``mpmath.mp``) at its precision."""
+    return evaluate(expr, {}, ctx=ctx)
+
+
+def _shared(value: Any) -> Any:
+    """The same number as an ``mpmath.mp`` mpf (what callers get), None stays None."""
+    return None if value is None else mpmath.mp.make_mpf(value._mpf_)
 
 
 def _symbols(vars: Any) -> list[sp.Symbol | str]:
@@ -413,12 +428,12 @@ def _line(t_obj: Taylor, d: Sequence[sp.Expr], t: sp.Symbol) -> tuple[sp.Expr, l
 _HIGH = 120  # digits at which coefficients are evaluated once
 
 
-def _is_zero(c: sp.Expr) -> bool:
+def _is_zero(c: sp.Expr, ctx: MPContext) -> bool:
     if c.is_Number:
         return c == 0
     try:
-        with mpmath.workdps(_HIGH):
-            return abs(_num(c)) < mpf(10) ** (-(_HIGH - 20))
+        with ctx.workdps(_HIGH):
+            return abs(_num(c, ctx)) < ctx.mpf(10) ** (-(_HIGH - 20))
     except NumericError:
         return False
 
@@ -436,9 +451,10 @@ def _consistency(
         if diff == 0 or sp.expand(diff) == 0:
             continue
         try:
-            with mpmath.workdps(DIGITS):
-                lhs, rhs = _num(claim), _num(coeffs[k])
-            if abs(lhs - rhs) <= mpf(10) ** (-(DIGITS - 10)) * max(1, abs(rhs)):
+            ctx = local_context()
+            with ctx.workdps(DIGITS):
+                lhs, rhs = _num(claim, ctx), _num(coeffs[k], ctx)
+            if abs(lhs - rhs) <= ctx.mpf(10) ** (-(DIGITS - 10)) * max(1, abs(rhs)):
                 continue
         except NumericError:
             if sp.simplify(diff) == 0:
@@ -465,34 +481,35 @@ def _check_line(line_f: sp.Expr, t: sp.Symbol, cs: Sequence[sp.Expr], more: Any)
     ``more(m)`` gives the exact coefficients of degrees n+1 .. m (for the expected order);
     it is asked for two terms first and for :data:`LOOKAHEAD` only when both vanish."""
     n = len(cs) - 1
-    with mpmath.workdps(_HIGH):
-        allc = [_num(c) for c in cs]
+    ctx = local_context()  # this thread's own mpmath context: safe in threads
+    with ctx.workdps(_HIGH):
+        allc = [_num(c, ctx) for c in cs]
         expected = None
         for extra in (2, LOOKAHEAD):
             tail = more(n + extra)[len(allc) - n - 1 :]
             for c in tail:
-                zero = _is_zero(c)
-                allc.append(mpf(0) if zero else _num(c))
+                zero = _is_zero(c, ctx)
+                allc.append(ctx.zero if zero else _num(c, ctx))
                 if not zero:
                     expected = len(allc) - 1
                     break
             if expected is not None:
                 break
-    s = max(abs(allc[0]), mpf(1))
-    radii = [(abs(c) / s) ** (-mpf(1) / k) for k, c in enumerate(allc) if k and c != 0]
-    radius = min(radii) if radii else mpf(1)
-    h0 = min(mpf(1) / 4, radius / 8)
+    s = max(abs(allc[0]), ctx.one)
+    radii = [(abs(c) / s) ** (-ctx.one / k) for k, c in enumerate(allc) if k and c != 0]
+    radius = min(radii) if radii else ctx.one
+    h0 = min(ctx.one / 4, radius / 8)
     hs = [h0 / 2**j for j in range(STEPS)]
     if expected is None:
         digits = DIGITS
     else:
         size = abs(allc[expected]) * hs[-1] ** expected / s
-        digits = max(DIGITS, int(-mpmath.log10(size)) + 25)
+        digits = max(DIGITS, int(-ctx.log10(size)) + 25)
     if digits > _HIGH - 10:
-        with mpmath.workdps(digits + 10):
-            allc = [_num(c) for c in cs]
-    with mpmath.workdps(digits):
-        fn = numeric_function(line_f, [t])
+        with ctx.workdps(digits + 10):
+            allc = [_num(c, ctx) for c in cs]
+    with ctx.workdps(digits):
+        fn = numeric_function(line_f, [t], ctx=ctx)
         num_c = [+c for c in allc[: n + 1]]
         errors = []
         for h in hs:
@@ -501,12 +518,12 @@ def _check_line(line_f: sp.Expr, t: sp.Symbol, cs: Sequence[sp.Expr], more: Any)
             except NumericError:
                 value = fn(-h)
                 h = -h
-            errors.append(abs(value - mpmath.polyval(num_c[::-1], h)))
-        tiny = s * mpf(10) ** (-(digits - 10))
+            errors.append(abs(value - ctx.polyval(num_c[::-1], h)))
+        tiny = s * ctx.mpf(10) ** (-(digits - 10))
         # coefficients against mpmath's numerical differentiation of f itself
         checked = min(n, COEFFICIENT_CHECK_ORDER)
-        ref = mpmath.taylor(fn, 0, checked)
-        worst = mpf(0)
+        ref = ctx.taylor(fn, 0, checked)
+        worst = ctx.zero
         for k, (c, r) in enumerate(zip(num_c[: checked + 1], ref, strict=True)):
             scale = max(abs(c), s * radius ** (-k))
             worst = max(worst, abs(c - r) / scale)
@@ -538,8 +555,8 @@ def _check_line(line_f: sp.Expr, t: sp.Symbol, cs: Sequence[sp.Expr], more: Any)
                 digits,
                 f"the error vanished where a term of order {expected} should remain",
             )
-        xs = [mpmath.log(h) for h in hs[-FIT_POINTS:]]
-        ys = [mpmath.log(e) for e in errors[-FIT_POINTS:]]
+        xs = [ctx.log(h) for h in hs[-FIT_POINTS:]]
+        ys = [ctx.log(e) for e in errors[-FIT_POINTS:]]
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         slope = sum((a - mx) * (b - my) for a, b in zip(xs, ys, strict=True)) / sum(
             (a - mx) ** 2 for a in xs

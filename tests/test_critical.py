@@ -10,6 +10,7 @@ import sympy as sp
 
 from symderiv.errors import DerivationError
 from symderiv.multivariate.critical import CriticalPoint, CriticalPoints, critical_points
+from symderiv.multivariate.critical_search import numeric_search
 from symderiv.multivariate.critical_solve import real_solutions, run_with_budget, split_solve
 
 x, y, z, a, b = sp.symbols("x y z a b")
@@ -245,3 +246,49 @@ def test_real_solutions_of_a_groebner_basis():
     found = real_solutions(basis, [xr, yr])
     assert sorted(round(float(s[xr]), 12) for s in found) == [-0.707106781187, 0.707106781187]
     assert all(abs(s[xr] - s[yr]) < 1e-30 for s in found)
+
+
+def rosenbrock(n: int) -> str:
+    return " + ".join(f"100 (x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, n))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [8, 10])
+def test_rosenbrock_minimum_is_found_within_the_default_search_budget(n):
+    # SymPy cannot solve these in time (time_budget=1 only shortens the wait); the numeric
+    # search, with its default CPU-time budget, reaches the minimum (1, ..., 1), which is
+    # then recognised and proved exact by ∇f = 0
+    xs = sp.symbols(f"x1:{n + 1}")
+    cps = critical_points(rosenbrock(n), time_budget=1)
+    assert cps.method == "numeric" and not cps.complete
+    assert [p.point for p in cps if p.kind == "minimum" and p.exact] == [dict.fromkeys(xs, 1)]
+    assert cps.verification.ok is True
+
+
+def test_a_numeric_search_cut_by_its_budget_says_so():
+    cps = critical_points("x^4 - 3x^2 + y^2", time_budget=0.001, search_budget=0)
+    assert [note.key for note in cps.notes] == ["note_timeout", "note_numeric", "note_search_cut"]
+    assert dict(cps.notes[-1].values) == {"budget": "0", "starts": 0, "planned": 49}
+    assert len(cps) == 0 and cps.method == "numeric" and not cps.complete
+
+
+def test_the_numeric_search_without_and_with_a_budget():
+    f = x**4 - 3 * x**2 + y**2
+    components, matrix = [f.diff(x), f.diff(y)], sp.hessian(f, (x, y))
+    found = numeric_search(f, (x, y), components, matrix, seconds=None)
+    assert (found.starts, found.planned, found.cut_short) == (49, 49, "")
+    assert sorted(float(p[x]) for p in found.points) == pytest.approx(
+        [-(6**0.5) / 2, 0, 6**0.5 / 2], abs=1e-15
+    )
+    cut = numeric_search(f, (x, y), components, matrix, seconds=0)
+    assert cut.starts == 0 and cut.points == []
+    assert cut.cut_short == (
+        "the numeric search was cut short by its CPU-time budget (0 s) after 0 of 49 "
+        "starting points"
+    )
+
+
+def test_split_solve_budget_is_cpu_time():
+    xr = sp.Symbol("x", real=True)
+    with pytest.raises(Exception, match="the case split was cut short by its CPU-time budget"):
+        split_solve([sp.cos(xr)], [xr], [], 0)

@@ -408,3 +408,29 @@ def test_text_of_a_hessian_shows_the_matrix():
     text = hessian("x^2 + 3x y + y^2").to_text()
     assert "H = ⎡2  3⎤" in text and "⎣3  2⎦" in text
     assert "헤시안" in hessian("x^2 + y^2").to_text("ko")
+
+
+def test_higher_order_checks_cut_by_their_cpu_budget_say_so(monkeypatch):
+    from symderiv.multivariate import higher_order
+
+    monkeypatch.setattr(higher_order, "HIGHER_ORDER_BUDGET", 0)
+    c = hessian("x^4 + y^2 - x^6").classify((0, 0))
+    assert (c.kind, c.method, c.proved, c.evidence) == (
+        "inconclusive",
+        "evidence",
+        False,
+        "minimum",
+    )
+    assert [r.key for r in c.reasons] == [
+        "hessian_psd",
+        "sylvester_none",
+        "higher_order_cut",
+        "cannot_decide",
+        "evidence_minimum",
+    ]
+    assert dict(c.reasons[2].values) == {"budget": "0"}
+    # a proof found all the same is not marked as cut (the lines are cut; the global sign
+    # of x⁴ + y² decides)
+    c = hessian("x^4 + y^2").classify((0, 0))
+    assert (c.kind, c.method, c.proved) == ("minimum", "global_sign", True)
+    assert "higher_order_cut" not in [r.key for r in c.reasons]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import mpmath
 import sympy as sp
 from mpmath import mpf
+from mpmath.ctx_mp import MPContext
 
 from symderiv.engine import as_expression
 from symderiv.functions import to_elementary
-from symderiv.numeric import NumericError, numeric_function
+from symderiv.numeric import NumericError, local_context, numeric_function
 from symderiv.steps import NOT_VERIFIED, Verification
 from symderiv.verify import tolerance_for
 
@@ -81,17 +81,18 @@ def check_at_point(
             method=method.format(digits=digits),
             reason="the point or the function holds symbols without values",
         )
+    ctx = local_context()
     try:
-        fn = numeric_function(to_elementary(f), vars)
+        fn = numeric_function(to_elementary(f), vars, ctx=ctx)
     except NumericError as exc:
         return Verification(
             ok=None, max_rel_error=None, method=method.format(digits=digits), reason=str(exc)
         )
     shown = {str(v): float(sp.N(values[v])) for v in vars}
-    worst = mpf(0)
+    worst = ctx.zero
     for run_digits in (digits, 2 * digits):
         try:
-            worst = _worst_error(fn, vars, values, claims, run_digits)
+            worst = _worst_error(fn, vars, values, claims, run_digits, ctx)
         except (NumericError, ZeroDivisionError, ValueError, TypeError) as exc:
             return Verification(
                 ok=None,
@@ -129,21 +130,24 @@ def _worst_error(
     values: Mapping[sp.Symbol, sp.Expr],
     claims: Sequence[tuple[tuple[int, ...], sp.Expr]],
     digits: int,
+    ctx: MPContext,
 ) -> mpf:
-    worst = mpf(0)
-    with mpmath.workdps(digits):
-        xs = [mpf(str(sp.N(values[v], digits + 10))) for v in vars]
+    """The worst relative error of the claims, in ``ctx`` (this thread's context) at
+    ``digits`` digits."""
+    worst = ctx.zero
+    with ctx.workdps(digits):
+        xs = [ctx.mpf(str(sp.N(values[v], digits + 10))) for v in vars]
         for orders, claimed in claims:
             claimed = to_elementary(as_expression(claimed))
             if claimed.free_symbols:
-                sym = numeric_function(claimed, vars)(*xs)
+                sym = numeric_function(claimed, vars, ctx=ctx)(*xs)
             else:
-                sym = mpf(str(sp.N(claimed, digits + 10)))
+                sym = ctx.mpf(str(sp.N(claimed, digits + 10)))
             if len(vars) == 1:
-                num = mpmath.diff(fn, xs[0], orders[0])
+                num = ctx.diff(fn, xs[0], orders[0])
             else:
-                num = mpmath.diff(fn, xs, list(orders))
+                num = ctx.diff(fn, xs, list(orders))
             # relative to max(|value|, 1): at a critical point the gradient is 0 only to
             # the precision of the point's coordinates, so small values count absolutely
-            worst = max(worst, abs(num - sym) / max(abs(num), abs(sym), mpf(1)))
+            worst = max(worst, abs(num - sym) / max(abs(num), abs(sym), ctx.one))
     return worst

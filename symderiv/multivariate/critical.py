@@ -30,7 +30,12 @@ from symderiv.functions import to_elementary
 from symderiv.multivariate.base import Printable
 from symderiv.multivariate.checks import combine_verifications
 from symderiv.multivariate.classification import Classification, Reason
-from symderiv.multivariate.critical_search import SEARCH_BOX, numeric_search, recognise
+from symderiv.multivariate.critical_search import (
+    NUMERIC_BUDGET,
+    SEARCH_BOX,
+    numeric_search,
+    recognise,
+)
 from symderiv.multivariate.critical_solve import (
     INTEGER_NAMES,
     exact_solutions,
@@ -45,9 +50,9 @@ from symderiv.multivariate.second_derivative_test import classify_at
 from symderiv.multivariate.variables import clean, natural_key, resolve_variables, scalar_expression
 from symderiv.steps import Verification
 
-#: Seconds SymPy may spend solving ∇f = 0 before the numeric search takes over.
+#: Seconds SymPy may spend solving ∇f = 0 before the numeric search takes over (CPU time
+#: of the solving process; its wall-clock time is bounded too, as a safety net).
 DEFAULT_TIME_BUDGET = 10.0
-#: Seconds the numeric search may take.
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,6 +232,7 @@ def critical_points(
     vars: str | Iterable[str | sp.Symbol] | None = None,
     *,
     time_budget: float = DEFAULT_TIME_BUDGET,
+    search_budget: float = NUMERIC_BUDGET,
     numeric: bool = True,
     detail: str = "normal",
     verify: bool = True,
@@ -235,7 +241,9 @@ def critical_points(
 
     ``vars`` defaults to the free symbols in natural order; other symbols are parameters
     (taken generic: non-zero where that matters). SymPy gets ``time_budget`` seconds in a
-    child process; then (or when it fails) a numeric search takes over if ``numeric``.
+    child process; then (or when it fails) a numeric search takes over if ``numeric``, for
+    ``search_budget`` seconds of CPU time of this thread (the same points on a busy machine;
+    the notes say when the budget cut it short).
     See the module docstring for how infinite and periodic sets are reported.
     """
     source, f = scalar_expression(expr)
@@ -308,7 +316,8 @@ def critical_points(
     can_search = numeric and not params
     if not solved or not complete:
         if can_search:
-            numeric_points, starts = numeric_search(f, xs, grad.components, h.matrix)
+            search = numeric_search(f, xs, grad.components, h.matrix, seconds=search_budget)
+            numeric_points, starts = search.points, search.starts
             symbolic = [p for p, fam, _ in found if not fam]
             families = [(p, fam) for p, fam, _ in found if fam]
             added = 0
@@ -327,6 +336,15 @@ def critical_points(
             else:
                 notes.append(Reason.of("note_numeric", starts=starts, box=SEARCH_BOX))
                 method = "numeric"
+            if search.cut_short:
+                notes.append(
+                    Reason.of(
+                        "note_search_cut",
+                        budget=f"{search_budget:g}",
+                        starts=starts,
+                        planned=search.planned,
+                    )
+                )
         elif not solved:
             notes.append(Reason.of("note_incomplete"))
         complete = False

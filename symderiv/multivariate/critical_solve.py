@@ -25,7 +25,7 @@ non-zero constants) are divided out. Then:
 
 Symbolic solving runs in a separate process (``multiprocessing``, forked where the platform
 allows) and is abandoned after ``time_budget`` seconds. Then -- or when SymPy gives up -- a
-numeric search (``mpmath.findroot`` with the exact Hessian as Jacobian, from a grid or
+numeric search (Newton's method with the exact Hessian as Jacobian, from a grid or
 seeded random starts in ``[-box, box]`` per variable) finds points, which are marked
 numeric (``exact=False``) unless their coordinates are recognised (``nsimplify``) and the
 gradient there is then shown to be exactly 0.
@@ -37,7 +37,6 @@ import contextlib
 import itertools
 import multiprocessing
 import sys
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,6 +44,7 @@ import mpmath
 import sympy as sp
 from mpmath import mpf
 
+from symderiv.budget import Budget
 from symderiv.engine import as_expression
 from symderiv.multivariate.signs import sign_of
 from symderiv.multivariate.variables import clean
@@ -216,9 +216,11 @@ def split_solve(
     """All real solutions of ``eqs`` = 0 by factoring and solving one variable at a time.
 
     Returns (assignments, complete). An assignment may leave variables out (they are
-    free) and may hold integer symbols (periodic families).
+    free) and may hold integer symbols (periodic families). Gives up (:class:`_OutOfTime`)
+    after ``seconds`` of CPU time of the calling thread (a :class:`Budget`, so a busy
+    machine does not change the outcome; the parent's wall-clock kill stays the safety net).
     """
-    deadline = time.perf_counter() + seconds
+    budget = Budget(seconds)
     vars = list(vars)
     results: list[dict[sp.Symbol, sp.Expr]] = []
     complete = True
@@ -232,8 +234,8 @@ def split_solve(
         current_eqs: list[sp.Expr], assigned: dict[sp.Symbol, sp.Expr], used: list[str]
     ) -> None:
         nonlocal complete
-        if time.perf_counter() > deadline:
-            raise _OutOfTime
+        if budget.exhausted():
+            raise _OutOfTime(budget.cut("the case split"))
         remaining: list[sp.Expr] = []
         for e in current_eqs:
             e2 = _simplify_equation(e.subs(assigned)) if assigned else e

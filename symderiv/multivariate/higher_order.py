@@ -2,30 +2,30 @@
 
 When the Hessian is only semidefinite the second-derivative test says nothing; these checks
 look at higher-order terms along lines and in the Taylor expansion, up to
-``MAX_HIGHER_ORDER``, within ``HIGHER_ORDER_BUDGET`` seconds. Sampling on small circles is
-reported as evidence only, never as a proof.
+``MAX_HIGHER_ORDER``, within ``HIGHER_ORDER_BUDGET`` seconds of CPU time of the calling
+thread (:class:`symderiv.budget.Budget`: a busy machine does not change the outcome; a cut
+is said in the reasons). Sampling on small circles is reported as evidence only, never as a
+proof; it computes in this thread's own mpmath context (safe in threads).
 """
 
 from __future__ import annotations
 
 import itertools
 import random
-import time
 from collections.abc import Iterable, Mapping, Sequence
 
-import mpmath
 import sympy as sp
-from mpmath import mpf
 
+from symderiv.budget import Budget
 from symderiv.engine import as_expression
 from symderiv.functions import to_elementary
 from symderiv.multivariate.classification import Reason
 from symderiv.multivariate.signs import real_version, sign_of
 from symderiv.multivariate.variables import clean
-from symderiv.numeric import NumericError, numeric_function
+from symderiv.numeric import NumericError, local_context, numeric_function
 
 MAX_HIGHER_ORDER = 8
-#: Seconds the higher-order checks of one classification may take.
+#: CPU seconds the higher-order checks of one classification may take.
 HIGHER_ORDER_BUDGET = 3.0
 #: Radii of the circles (spheres) sampled for numerical evidence.
 #: Evidence is never a proof: (y − x²)(y − 2x²) is ≥ 0 on every line through 0 and
@@ -49,11 +49,32 @@ def decide_higher_order(
     *,
     exact: bool,
 ) -> _Outcome | None:
-    """Decide an inconclusive second-derivative test where that can be proved."""
-    deadline = time.perf_counter() + HIGHER_ORDER_BUDGET
+    """Decide an inconclusive second-derivative test where that can be proved; when the
+    CPU-time budget stopped the exact checks, the reasons say so."""
+    budget = Budget(HIGHER_ORDER_BUDGET)
+    outcome = _decide(f, vars, point, hp, value, exact=exact, budget=budget)
+    if not budget.cut_short or (outcome is not None and outcome[2]):
+        return outcome
+    cut = Reason.of("higher_order_cut", budget=f"{HIGHER_ORDER_BUDGET:g}")
+    if outcome is None:
+        return ("inconclusive", "second_derivative", False, None, [cut])
+    kind, method, proved, evidence, reasons = outcome
+    return (kind, method, proved, evidence, [cut, *reasons])
+
+
+def _decide(
+    f: sp.Expr,
+    vars: tuple[sp.Symbol, ...],
+    point: dict[sp.Symbol, sp.Expr],
+    hp: sp.Matrix,
+    value: sp.Expr,
+    *,
+    exact: bool,
+    budget: Budget,
+) -> _Outcome | None:
     if exact:
         if len(vars) == 1:
-            decided = _line_test(f, vars, point, (sp.Integer(1),), deadline)
+            decided = _line_test(f, vars, point, (sp.Integer(1),), budget)
             if decided is not None:
                 k, coefficient = decided
                 if k % 2:
@@ -86,10 +107,10 @@ def decide_higher_order(
                 )
         else:
             if all(e == 0 for e in hp):
-                outcome = _taylor_form_test(f, vars, point, deadline)
+                outcome = _taylor_form_test(f, vars, point, budget)
                 if outcome is not None:
                     return outcome
-            outcome = _lines_test(f, vars, point, hp, deadline)
+            outcome = _lines_test(f, vars, point, hp, budget)
             if outcome is not None:
                 return outcome
     outcome = _global_sign_test(f, vars, point, value)
@@ -115,7 +136,7 @@ def _line_test(
     vars: Sequence[sp.Symbol],
     point: Mapping[sp.Symbol, sp.Expr],
     direction: Sequence[sp.Expr],
-    deadline: float,
+    budget: Budget,
 ) -> tuple[int, sp.Expr] | None:
     """(k, c): f(p + t d) − f(p) = c t^k + O(t^{k+1}) with c ≠ 0 proved, k ≥ 2."""
     t = sp.Dummy("t")
@@ -131,7 +152,8 @@ def _line_test(
         return None
     derivative = sp.diff(g, t)
     for k in range(2, MAX_HIGHER_ORDER + 1):
-        if time.perf_counter() > deadline:
+        if budget.exhausted():
+            budget.cut("the higher-order checks", f"at order {k}")
             return None
         derivative = sp.diff(derivative, t)
         at_zero = clean(derivative.subs(t, 0))
@@ -167,14 +189,15 @@ def _lines_test(
     vars: tuple[sp.Symbol, ...],
     point: Mapping[sp.Symbol, sp.Expr],
     hp: sp.Matrix,
-    deadline: float,
+    budget: Budget,
 ) -> _Outcome | None:
     lows: tuple[tuple[sp.Expr, ...], int] | None = None
     highs: tuple[tuple[sp.Expr, ...], int] | None = None
     for direction in _directions(len(vars), hp):
-        if time.perf_counter() > deadline:
+        if budget.exhausted():
+            budget.cut("the higher-order checks", "before all lines were tried")
             break
-        found = _line_test(f, vars, point, direction, deadline)
+        found = _line_test(f, vars, point, direction, budget)
         if found is None:
             continue
         k, c = found
@@ -214,7 +237,7 @@ def _taylor_forms(
     vars: Sequence[sp.Symbol],
     point: Mapping[sp.Symbol, sp.Expr],
     v: Sequence[sp.Symbol],
-    deadline: float,
+    budget: Budget,
 ) -> Iterable[tuple[int, sp.Expr]]:
     """(k, h_k(v)) for k = 2, 3, ...: the order-k Taylor term of f at the point."""
     n = len(vars)
@@ -239,7 +262,8 @@ def _taylor_forms(
     for k in range(2, limit + 1):
         total = sp.S.Zero
         for index in itertools.combinations_with_replacement(range(n), k):
-            if time.perf_counter() > deadline:
+            if budget.exhausted():
+                budget.cut("the higher-order checks", f"in the Taylor term of order {k}")
                 return
             counts = [index.count(i) for i in range(n)]
             weight = sp.Mul(*(sp.factorial(c) for c in counts))
@@ -249,10 +273,10 @@ def _taylor_forms(
 
 
 def _taylor_form_test(
-    f: sp.Expr, vars: tuple[sp.Symbol, ...], point: Mapping[sp.Symbol, sp.Expr], deadline: float
+    f: sp.Expr, vars: tuple[sp.Symbol, ...], point: Mapping[sp.Symbol, sp.Expr], budget: Budget
 ) -> _Outcome | None:
     v = [sp.Symbol(f"d{x.name}") for x in vars]
-    for k, form in _taylor_forms(f, vars, point, v, deadline):
+    for k, form in _taylor_forms(f, vars, point, v, budget):
         if form == 0:
             continue
         shown = form.xreplace({vi: sp.Symbol(f"Δ{x.name}") for vi, x in zip(v, vars, strict=True)})
@@ -378,39 +402,40 @@ def _evidence(
 ) -> _Outcome | None:
     """Numerical evidence: the sign of f − f(p) on circles (spheres) around p."""
     n = len(vars)
+    ctx = local_context()
     try:
-        fn = numeric_function(to_elementary(f), vars)
+        fn = numeric_function(to_elementary(f), vars, ctx=ctx)
     except NumericError:
         return None
     rng = random.Random(0)
     if n == 1:
-        directions = [[mpf(1)], [mpf(-1)]]
+        directions = [[ctx.one], [-ctx.one]]
     elif n == 2:
         directions = [
             [
-                mpmath.cos(2 * mpmath.pi * k / EVIDENCE_DIRECTIONS),
-                mpmath.sin(2 * mpmath.pi * k / EVIDENCE_DIRECTIONS),
+                ctx.cos(2 * ctx.pi * k / EVIDENCE_DIRECTIONS),
+                ctx.sin(2 * ctx.pi * k / EVIDENCE_DIRECTIONS),
             ]
             for k in range(EVIDENCE_DIRECTIONS)
         ]
     else:
         directions = []
         for _ in range(EVIDENCE_DIRECTIONS * 2):
-            vec = [mpf(rng.gauss(0, 1)) for _ in range(n)]
-            norm = mpmath.sqrt(sum(c * c for c in vec))
+            vec = [ctx.mpf(rng.gauss(0, 1)) for _ in range(n)]
+            norm = ctx.sqrt(sum(c * c for c in vec))
             directions.append([c / norm for c in vec])
     signs: set[int] = set()
     count = 0
-    with mpmath.workdps(60):
+    with ctx.workdps(60):
         try:
-            center = [mpf(str(sp.N(point[x], 70))) for x in vars]
-            base = mpf(str(sp.N(to_elementary(value), 70)))
+            center = [ctx.mpf(str(sp.N(point[x], 70))) for x in vars]
+            base = ctx.mpf(str(sp.N(to_elementary(value), 70)))
             for radius in EVIDENCE_RADII:
-                r = mpf(str(sp.N(radius, 70)))
+                r = ctx.mpf(str(sp.N(radius, 70)))
                 for d in directions:
                     diff = fn(*(c + r * di for c, di in zip(center, d, strict=True))) - base
                     count += 1
-                    if abs(diff) > mpf(10) ** -50:
+                    if abs(diff) > ctx.mpf(10) ** -50:
                         signs.add(1 if diff > 0 else -1)
         except (NumericError, ValueError, ZeroDivisionError):
             return None

@@ -25,16 +25,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import mpmath
 import sympy as sp
 from mpmath import mpf
+from mpmath.ctx_mp import MPContext
 
 from symderiv.engine import as_expression, derive
 from symderiv.errors import DerivationError
 from symderiv.functions import to_elementary
 from symderiv.multivariate.base import Printable
 from symderiv.multivariate.variables import clean, point_values
-from symderiv.numeric import NumericError, numeric_function
+from symderiv.numeric import NumericError, local_context, numeric_function
 from symderiv.parsing import parse_equation
 from symderiv.simplify import tidy
 from symderiv.steps import Derivation, Verification
@@ -44,7 +44,9 @@ __all__ = ["ImplicitDerivative", "ImplicitStep", "implicit"]
 #: Relative error allowed between the result and the slope of the solved branch.
 TOLERANCE = 1e-15
 _DIGITS = 50
-_STEP = mpf("1e-12")
+#: Step of the central differences (a binary number: 1e-12 rounded to 53 bits, exact in
+#: every context).
+_STEP = 1e-12
 
 
 @dataclass(frozen=True)
@@ -207,33 +209,35 @@ def check_on_curve(
     rng = random.Random(seed)
     params = sorted((F.free_symbols | result.free_symbols) - {x, y}, key=lambda s: s.name)
     fixed = {p: round(rng.uniform(0.6, 2.4), 3) for p in params}
+    ctx = local_context()
     try:
-        f = numeric_function(to_elementary(F), (x, y), fixed)
-        g = numeric_function(to_elementary(result), (x, y), fixed)
+        f = numeric_function(to_elementary(F), (x, y), fixed, ctx=ctx)
+        g = numeric_function(to_elementary(result), (x, y), fixed, ctx=ctx)
     except NumericError as exc:
         return Verification(ok=None, max_rel_error=None, method=method, reason=str(exc))
     accepted: list[dict[str, float]] = []
-    worst = mpf(0)
-    with mpmath.workdps(_DIGITS):
+    worst = ctx.zero
+    with ctx.workdps(_DIGITS):
+        step = ctx.mpf(_STEP)
         for _ in range(80):
             if len(accepted) == points:
                 break
-            x0 = mpf(round(rng.uniform(-2.5, 2.5), 4))
+            x0 = ctx.mpf(round(rng.uniform(-2.5, 2.5), 4))
             if abs(x0) < 0.05:
                 continue
             for start in (0.7, -0.7, 1.6, -1.6, 3.1, -3.1, 0.2, -0.2):
-                branch = _branch_point(f, x0, mpf(start))
+                branch = _branch_point(ctx, f, x0, ctx.mpf(start))
                 if branch is None:
                     continue
                 y0 = branch
                 try:
-                    slope = (_solve_y(f, x0 + _STEP, y0) - _solve_y(f, x0 - _STEP, y0)) / (
-                        2 * _STEP
+                    slope = (_solve_y(ctx, f, x0 + step, y0) - _solve_y(ctx, f, x0 - step, y0)) / (
+                        2 * step
                     )
                     claimed = g(x0, y0)
                 except (NumericError, ValueError, ZeroDivisionError, ArithmeticError):
                     continue
-                scale = max(abs(slope), abs(claimed), mpf(1))
+                scale = max(abs(slope), abs(claimed), ctx.one)
                 error = abs(slope - claimed) / scale
                 worst = max(worst, error)
                 accepted.append({str(x): float(x0), str(y): float(y0)})
@@ -246,9 +250,9 @@ def check_on_curve(
                         digits=_DIGITS,
                         method=method,
                         reason=(
-                            f"at {x} = {mpmath.nstr(x0, 8)}, {y} = {mpmath.nstr(y0, 12)} "
-                            f"the curve's slope is {mpmath.nstr(slope, 12)} but the "
-                            f"result gives {mpmath.nstr(claimed, 12)}"
+                            f"at {x} = {ctx.nstr(x0, 8)}, {y} = {ctx.nstr(y0, 12)} "
+                            f"the curve's slope is {ctx.nstr(slope, 12)} but the "
+                            f"result gives {ctx.nstr(claimed, 12)}"
                         ),
                     )
                 break
@@ -277,19 +281,19 @@ def check_on_curve(
     )
 
 
-def _solve_y(f: Any, x0: mpf, y_start: mpf) -> mpf:
-    return mpmath.findroot(lambda t: f(x0, t), y_start, tol=mpf(10) ** -(_DIGITS - 5))
+def _solve_y(ctx: MPContext, f: Any, x0: mpf, y_start: mpf) -> mpf:
+    return ctx.findroot(lambda t: f(x0, t), y_start, tol=ctx.mpf(10) ** -(_DIGITS - 5))
 
 
-def _branch_point(f: Any, x0: mpf, start: mpf) -> mpf | None:
+def _branch_point(ctx: MPContext, f: Any, x0: mpf, start: mpf) -> mpf | None:
     """A point (x0, y0) on the curve where it is a graph of y over x (∂F/∂y not near 0)."""
     try:
-        y0 = _solve_y(f, x0, start)
-        if abs(f(x0, y0)) > mpf(10) ** -(_DIGITS - 10):
+        y0 = _solve_y(ctx, f, x0, start)
+        if abs(f(x0, y0)) > ctx.mpf(10) ** -(_DIGITS - 10):
             return None
-        fy = mpmath.diff(lambda t: f(x0, t), y0)
-        scale = max(abs(mpmath.diff(lambda s: f(s, y0), x0)), mpf(1))
-        if abs(fy) < mpf("1e-3") * scale or abs(y0) > 50:
+        fy = ctx.diff(lambda t: f(x0, t), y0)
+        scale = max(abs(ctx.diff(lambda s: f(s, y0), x0)), ctx.one)
+        if abs(fy) < ctx.mpf("1e-3") * scale or abs(y0) > 50:
             return None
         return y0
     except (NumericError, ValueError, ZeroDivisionError, ArithmeticError, TypeError):

@@ -28,7 +28,7 @@ from symderiv.engine import as_expression
 from symderiv.functions import to_elementary
 from symderiv.multivariate.classification import ZERO_TOLERANCE
 from symderiv.multivariate.variables import clean
-from symderiv.numeric import NumericError
+from symderiv.numeric import NumericError, local_context
 
 
 def real_version(symbol: sp.Symbol) -> sp.Symbol:
@@ -158,15 +158,17 @@ def definiteness_of(inertia: tuple[int, int, int]) -> tuple[str, str]:
 
 
 def _numeric_eigenvalues(matrix: sp.Matrix) -> list[mpf]:
+    """The eigenvalues at 30 digits, in this thread's own mpmath context."""
     n = matrix.rows
-    with mpmath.workdps(30):
-        m = mpmath.matrix(n, n)
+    ctx = local_context()
+    with ctx.workdps(30):
+        m = ctx.matrix(n, n)
         for i in range(n):
             for j in range(n):
-                m[i, j] = mpf(str(sp.N(to_elementary(matrix[i, j]), 40)))
+                m[i, j] = ctx.mpf(str(sp.N(to_elementary(matrix[i, j]), 40)))
         if n == 1:
             return [m[0, 0]]
-        values = mpmath.eigsy(m, eigvals_only=True)
+        values = ctx.eigsy(m, eigvals_only=True)
         return sorted(values[i] for i in range(n))
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import mpmath
 import sympy as sp
-from mpmath import mpf
 
 from symderiv.engine import as_expression
 from symderiv.errors import DerivationError
@@ -105,7 +104,7 @@ def to_value(value: Any) -> sp.Expr:
         return sp.Rational(value.numerator, value.denominator)
     if isinstance(value, float):
         return sp.Float(value)
-    if isinstance(value, mpf):
+    if hasattr(value, "_mpf_"):  # an mpf of any mpmath context
         return sp.Float(mpmath.nstr(value, 30), 30)
     if isinstance(value, str):
         return as_expression(value)
