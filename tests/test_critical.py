@@ -292,3 +292,20 @@ def test_split_solve_budget_is_cpu_time():
     xr = sp.Symbol("x", real=True)
     with pytest.raises(Exception, match="the case split was cut short by its CPU-time budget"):
         split_solve([sp.cos(xr)], [xr], [], 0)
+
+
+def test_budget_cuts_are_printed_in_both_languages() -> None:
+    """The notes a CPU-time budget adds read as sentences in English and Korean."""
+    from symderiv.multivariate.classification import Reason
+
+    cut = Reason.of("note_search_cut", budget="5", starts=19, planned=61)
+    assert cut.text("en").startswith(
+        "The numeric search was cut short by its CPU-time budget (5 s)"
+    )
+    assert "시작점 61개 중 19개까지만" in cut.text("ko")
+    higher = Reason.of("higher_order_cut", budget="3")
+    assert (
+        higher.text("en")
+        == "The higher-order checks were cut short by their CPU-time budget (3 s)."
+    )
+    assert "고계 판정" in higher.text("ko")
