@@ -42,7 +42,6 @@ from typing import Any, ClassVar
 import mpmath
 import sympy as sp
 from mpmath import mpf
-from mpmath.ctx_mp import MPContext
 
 from symderiv.engine import as_expression, derive, resolve_variable
 from symderiv.errors import DerivationError
@@ -50,6 +49,22 @@ from symderiv.numeric import NumericError, evaluate, local_context, numeric_func
 from symderiv.series import SeriesError, taylor_coefficients, taylor_coefficients_multivariate
 from symderiv.steps import NOT_VERIFIED, Derivation, Printable, Verification
 from symderiv.sympy_values import as_sympy
+from symderiv.taylor_check import (
+    COEFFICIENT_CHECK_ORDER,
+    COEFFICIENT_TOLERANCE,
+    DIGITS,
+    DIRECTIONS,
+    METHOD_1D,
+    METHOD_MULTI,
+    ORDER_TOLERANCE,
+    SEED,
+    STEPS,
+    check_line,
+    consistency,
+    constant_value,
+    not_run,
+    verification_of,
+)
 
 __all__ = [
     "COEFFICIENT_TOLERANCE",
@@ -65,38 +80,10 @@ __all__ = [
 
 #: Derivatives up to this order are derived step by step by the engine.
 WORKED_ORDERS = 4
-#: Highest order accepted (1-D, multivariate).
-MAX_ORDER, MAX_ORDER_MULTI = 40, 10
-#: Minimum working precision (decimal digits) of the numeric checks.
-DIGITS = 50
-#: |empirical order − expected order| allowed.
-ORDER_TOLERANCE = 0.3
-#: Relative error allowed between our coefficients and ``mpmath.taylor``.
-COEFFICIENT_TOLERANCE = 1e-30
-#: How many further coefficients are searched for the first non-zero term after degree n.
-LOOKAHEAD = 10
-#: Coefficients compared with mpmath.taylor. Its numerical differentiation costs grow
-#: steeply with the order (order 40: 6.8 s of a 7.9 s check), and the order test above
-#: already covers every coefficient: a wrong c_k (k ≤ n) would make the error O(h^k), a
-#: slope far below the expected one. So mpmath.taylor is a second opinion on c_0..c_12.
-COEFFICIENT_CHECK_ORDER = 12
-#: Steps h₀·2⁻ʲ, j = 0..STEPS−1; the slope is fitted on the last FIT_POINTS of them.
-STEPS, FIT_POINTS = 8, 4
-#: Random directions for the multivariate order check (seeded).
-DIRECTIONS, SEED = 4, 2024
 #: The default steps of an error table (the lesson's table for sin x at 0).
 DEFAULT_STEPS = ("0.1", "0.5", "1", "2")
-
-METHOD_1D = (
-    "error |f(a+h) − Tₙ(a+h)| in mpmath ({digits} digits) for h = h₀·2⁻ʲ, j = 0..{last}: "
-    "log-log slope vs the first non-zero order after n (±{tol}); coefficients c_0..c_{k} vs "
-    "mpmath.taylor (relative error < {ctol:.0e})"
-)
-METHOD_MULTI = (
-    "error |f(p+h·d) − Tₙ(p+h·d)| in mpmath ({digits} digits) along {dirs} random directions d "
-    "(seed {seed}), h = h₀·2⁻ʲ: log-log slope vs the first non-zero order after n (±{tol}); "
-    "line coefficients vs mpmath.taylor (relative error < {ctol:.0e})"
-)
+#: Highest order accepted (1-D, multivariate).
+MAX_ORDER, MAX_ORDER_MULTI = 40, 10
 
 
 # --------------------------------------------------------------------------- data
@@ -173,7 +160,7 @@ class Taylor(Printable):
         x, a = self.vars[0], self.point[0]
         d = derive(self.expr, x, self.worked_order, detail=self.detail, verify=self.verify_table)
         if self.verify_table:
-            agrees, why = _consistency(x, a, d, self.coefficients)
+            agrees, why = consistency(x, a, d, self.coefficients)
             if agrees is False:
                 d = replace(d, verification=replace(d.verification, ok=False, reason=why))
         return d
@@ -286,12 +273,12 @@ class Taylor(Printable):
         ctx = local_context()  # this thread's own context; the rows hold mpmath.mp numbers
         with ctx.workdps(DIGITS):
             try:
-                cs = [_num(c, ctx) for c in line_c]
+                cs = [constant_value(c, ctx) for c in line_c]
                 fn = numeric_function(line_f, [t], ctx=ctx)
             except NumericError as error:
                 raise DerivationError(f"the error table needs numbers: {error}") from error
             for h in steps:
-                hv = _num(h, ctx)
+                hv = constant_value(h, ctx)
                 partial, approx = ctx.zero, []
                 for k, c in enumerate(cs):
                     partial += c * hv**k
@@ -339,11 +326,6 @@ def _number(value: Any, what: str) -> sp.Expr:
     return expr
 
 
-def _num(expr: sp.Expr, ctx: MPContext | None = None) -> mpf:
-    """The value of a constant in ``ctx`` (default ``mpmath.mp``) at its precision."""
-    return evaluate(expr, {}, ctx=ctx)
-
-
 def _shared(value: Any) -> Any:
     """The same number as an ``mpmath.mp`` mpf (what callers get), None stays None."""
     return None if value is None else mpmath.mp.make_mpf(value._mpf_)
@@ -360,10 +342,10 @@ def _symbols(vars: Any) -> list[sp.Symbol | str]:
 def _point_dict(at: Any, vars: Sequence[sp.Symbol]) -> dict[sp.Symbol, Any]:
     if isinstance(at, Mapping):
         names = {str(k): v for k, v in at.items()}
-        return {v: _num(_number(names[v.name], "point")) for v in vars}
+        return {v: constant_value(_number(names[v.name], "point")) for v in vars}
     if (len(vars) == 1 and not isinstance(at, Sequence | sp.MatrixBase)) or isinstance(at, str):
-        return {vars[0]: _num(_number(at, "point"))}
-    return {v: _num(_number(a, "point")) for v, a in zip(vars, at, strict=True)}
+        return {vars[0]: constant_value(_number(at, "point"))}
+    return {v: constant_value(_number(a, "point")) for v, a in zip(vars, at, strict=True)}
 
 
 def _resolve_point(at: Any, vars: Sequence[sp.Symbol]) -> tuple[sp.Expr, ...]:
@@ -425,180 +407,6 @@ def _line(t_obj: Taylor, d: Sequence[sp.Expr], t: sp.Symbol) -> tuple[sp.Expr, l
     return line_f, cs
 
 
-_HIGH = 120  # digits at which coefficients are evaluated once
-
-
-def _is_zero(c: sp.Expr, ctx: MPContext) -> bool:
-    if c.is_Number:
-        return c == 0
-    try:
-        with ctx.workdps(_HIGH):
-            return abs(_num(c, ctx)) < ctx.mpf(10) ** (-(_HIGH - 20))
-    except NumericError:
-        return False
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _consistency(
-    x: sp.Symbol, a: sp.Expr, d: Derivation, coeffs: Sequence[sp.Expr]
-) -> tuple[bool | None, str]:
-    """Engine derivatives at a, divided by k!, against the series coefficients."""
-    for k, fk in enumerate(d.stage_results, 1):
-        claim = fk.subs(x, a) / sp.factorial(k)
-        diff = claim - coeffs[k]
-        if diff == 0 or sp.expand(diff) == 0:
-            continue
-        try:
-            ctx = local_context()
-            with ctx.workdps(DIGITS):
-                lhs, rhs = _num(claim, ctx), _num(coeffs[k], ctx)
-            if abs(lhs - rhs) <= ctx.mpf(10) ** (-(DIGITS - 10)) * max(1, abs(rhs)):
-                continue
-        except NumericError:
-            if sp.simplify(diff) == 0:
-                continue
-            return None, f"could not compare f⁽{k}⁾(a)/{k}! with c_{k}"
-        return False, f"the engine's f⁽{k}⁾(a)/{k}! = {claim} differs from c_{k} = {coeffs[k]}"
-    return True, ""
-
-
-@dataclass(frozen=True)
-class _LineCheck:
-    ok: bool | None
-    empirical: float | None
-    expected: int | None
-    coeff_error: float | None
-    hs: tuple[float, ...]
-    digits: int
-    reason: str
-
-
-def _check_line(line_f: sp.Expr, t: sp.Symbol, cs: Sequence[sp.Expr], more: Any) -> _LineCheck:
-    """Order and coefficient check of ``Σ cs[k] t^k`` against ``line_f`` near t = 0.
-
-    ``more(m)`` gives the exact coefficients of degrees n+1 .. m (for the expected order);
-    it is asked for two terms first and for :data:`LOOKAHEAD` only when both vanish."""
-    n = len(cs) - 1
-    ctx = local_context()  # this thread's own mpmath context: safe in threads
-    with ctx.workdps(_HIGH):
-        allc = [_num(c, ctx) for c in cs]
-        expected = None
-        for extra in (2, LOOKAHEAD):
-            tail = more(n + extra)[len(allc) - n - 1 :]
-            for c in tail:
-                zero = _is_zero(c, ctx)
-                allc.append(ctx.zero if zero else _num(c, ctx))
-                if not zero:
-                    expected = len(allc) - 1
-                    break
-            if expected is not None:
-                break
-    s = max(abs(allc[0]), ctx.one)
-    radii = [(abs(c) / s) ** (-ctx.one / k) for k, c in enumerate(allc) if k and c != 0]
-    radius = min(radii) if radii else ctx.one
-    h0 = min(ctx.one / 4, radius / 8)
-    hs = [h0 / 2**j for j in range(STEPS)]
-    if expected is None:
-        digits = DIGITS
-    else:
-        size = abs(allc[expected]) * hs[-1] ** expected / s
-        digits = max(DIGITS, int(-ctx.log10(size)) + 25)
-    if digits > _HIGH - 10:
-        with ctx.workdps(digits + 10):
-            allc = [_num(c, ctx) for c in cs]
-    with ctx.workdps(digits):
-        fn = numeric_function(line_f, [t], ctx=ctx)
-        num_c = [+c for c in allc[: n + 1]]
-        errors = []
-        for h in hs:
-            try:
-                value = fn(h)
-            except NumericError:
-                value = fn(-h)
-                h = -h
-            errors.append(abs(value - ctx.polyval(num_c[::-1], h)))
-        tiny = s * ctx.mpf(10) ** (-(digits - 10))
-        # coefficients against mpmath's numerical differentiation of f itself
-        checked = min(n, COEFFICIENT_CHECK_ORDER)
-        ref = ctx.taylor(fn, 0, checked)
-        worst = ctx.zero
-        for k, (c, r) in enumerate(zip(num_c[: checked + 1], ref, strict=True)):
-            scale = max(abs(c), s * radius ** (-k))
-            worst = max(worst, abs(c - r) / scale)
-        coeff_error = float(worst)
-        coeff_ok = coeff_error < COEFFICIENT_TOLERANCE
-        if expected is None:
-            exact = max(errors) <= tiny
-            reason = (
-                "the polynomial is exact (no non-zero term follows)"
-                if exact
-                else f"no non-zero term after degree {n}, yet the error is {float(max(errors)):.1e}"
-            )
-            return _LineCheck(
-                exact and coeff_ok,
-                None,
-                None,
-                coeff_error,
-                tuple(float(h) for h in hs),
-                digits,
-                reason,
-            )
-        if min(errors) <= tiny:
-            return _LineCheck(
-                False,
-                None,
-                expected,
-                coeff_error,
-                tuple(float(h) for h in hs),
-                digits,
-                f"the error vanished where a term of order {expected} should remain",
-            )
-        xs = [ctx.log(h) for h in hs[-FIT_POINTS:]]
-        ys = [ctx.log(e) for e in errors[-FIT_POINTS:]]
-        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-        slope = sum((a - mx) * (b - my) for a, b in zip(xs, ys, strict=True)) / sum(
-            (a - mx) ** 2 for a in xs
-        )
-    empirical = float(slope)
-    order_ok = abs(empirical - expected) <= ORDER_TOLERANCE
-    reason = f"empirical order {empirical:.2f}, expected {expected}"
-    if not coeff_ok:
-        reason += f"; coefficients differ from mpmath.taylor by {coeff_error:.1e}"
-    return _LineCheck(
-        order_ok and coeff_ok,
-        empirical,
-        expected,
-        coeff_error,
-        tuple(float(h) for h in hs),
-        digits,
-        reason,
-    )
-
-
-def _verification(
-    checks: Sequence[_LineCheck], method: str, disagreement: str = ""
-) -> Verification:
-    """The order checks as one verification; ``disagreement`` fails it with that reason."""
-    ok: bool | None = all(c.ok for c in checks) and not disagreement
-    reasons = [c.reason for c in checks] + ([disagreement] if disagreement else [])
-    errors = [c.coeff_error for c in checks if c.coeff_error is not None]
-    return Verification(
-        ok=ok,
-        max_rel_error=max(errors) if errors else None,
-        points=tuple(h for c in checks for h in c.hs[-FIT_POINTS:]),
-        tolerance=COEFFICIENT_TOLERANCE,
-        digits=max(c.digits for c in checks),
-        method=method,
-        reason="; ".join(dict.fromkeys(reasons)),
-    )
-
-
-def _not_run(reason: str) -> Verification:
-    return Verification(None, None, reason=reason, digits=DIGITS, method="Taylor order check")
-
-
 # --------------------------------------------------------------------------- API
 
 
@@ -654,18 +462,18 @@ def taylor(
         params = f.free_symbols - {x} | a.free_symbols
         if params:
             names_ = ", ".join(sorted(str(p) for p in params))
-            verification = _not_run(f"the expression has parameters ({names_})")
+            verification = not_run(f"the expression has parameters ({names_})")
         else:
             t = sp.Dummy("t")
             try:
-                check = _check_line(
+                check = check_line(
                     f.xreplace({x: a + t}),
                     t,
                     coeffs,
                     lambda m: taylor_coefficients(f, x, a, m)[order + 1 :],
                 )
             except NumericError as error:
-                verification = _not_run(f"cannot evaluate numerically: {error}")
+                verification = not_run(f"cannot evaluate numerically: {error}")
             else:
                 method = METHOD_1D.format(
                     digits=check.digits,
@@ -674,7 +482,7 @@ def taylor(
                     ctol=COEFFICIENT_TOLERANCE,
                     k=min(order, COEFFICIENT_CHECK_ORDER),
                 )
-                verification = _verification([check], method)
+                verification = verification_of([check], method)
                 empirical, expected = check.empirical, check.expected
     return Taylor(
         expr=f,
@@ -750,7 +558,7 @@ def _taylor_multi(
         params = (f.free_symbols - set(xs)).union(*(p.free_symbols for p in point))
         if params:
             names_ = ", ".join(sorted(str(p) for p in params))
-            verification = _not_run(f"the expression has parameters ({names_})")
+            verification = not_run(f"the expression has parameters ({names_})")
         else:
             rng = random.Random(SEED)
             t = sp.Dummy("t")
@@ -761,7 +569,7 @@ def _taylor_multi(
                     d = tuple(sp.Rational(rng.randint(-9, 9) or 1, 8) for _ in xs)
                     line_f, cs = _line(proto, d, t)
                     checks.append(
-                        _check_line(
+                        check_line(
                             line_f,
                             t,
                             cs,
@@ -769,7 +577,7 @@ def _taylor_multi(
                         )
                     )
             except NumericError as error:
-                verification = _not_run(f"cannot evaluate numerically: {error}")
+                verification = not_run(f"cannot evaluate numerically: {error}")
             else:
                 method = METHOD_MULTI.format(
                     digits=max(c.digits for c in checks),
@@ -778,7 +586,7 @@ def _taylor_multi(
                     tol=ORDER_TOLERANCE,
                     ctol=COEFFICIENT_TOLERANCE,
                 )
-                verification = _verification(checks, method, disagreement)
+                verification = verification_of(checks, method, disagreement)
                 orders = [c for c in checks if c.expected is not None]
                 if orders:
                     low = min(orders, key=lambda c: c.expected or 0)
