@@ -7,6 +7,7 @@ Derivative pass; zoo, nan and infinities are refused.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sympy as sp
@@ -28,7 +29,15 @@ _PROBES = sp.symbols("p0:4")
 def _built_types() -> frozenset[type]:
     """Classes our name tables build, probed with symbols (sqrt, log2 give Pow/Mul, which
     are checked anyway; Max of symbols gives Max, gamma of two gives the incomplete ones)."""
-    built: set[type] = {sp.gamma, sp.uppergamma, sp.lowergamma, sp.besselk}
+    # Probed unevaluated: SymPy's automatic evaluation of some special functions of
+    # symbols imports sympy.physics (seconds); the class is the same, except that
+    # polygamma(0, x) evaluates to digamma(x).
+    built: set[type] = {sp.gamma, sp.uppergamma, sp.lowergamma, sp.besselk, sp.digamma}
+    with sp.evaluate(False):
+        return _probed(built)
+
+
+def _probed(built: set[type]) -> frozenset[type]:
     for spec in (*_FUNCS.values(), *_OPERATOR_ONLY.values(), *_SUBSCRIPTED.values()):
         for count in spec.arity[:1]:
             probes = _PROBES[: count + (spec in _SUBSCRIPTED.values())]
@@ -40,8 +49,12 @@ def _built_types() -> frozenset[type]:
     return frozenset(built - {sp.Pow, sp.Mul, sp.Add})
 
 
-# Classes our function tables build.
-_ALLOWED_FUNCTION_TYPES: tuple[type, ...] = tuple(_built_types())
+@functools.cache
+def _allowed_function_types() -> tuple[type, ...]:
+    """Classes our function tables build, probed on first use (not at import)."""
+    return tuple(_built_types()) + _EVALUATION_FUNCTION_TYPES
+
+
 # Functions no syntax produces but SymPy's own evaluation of allowed ones can, e.g.
 # Abs(exp(x)) -> exp(re(x)) and Abs(x**y) -> ... arg(x) ...
 _EVALUATION_FUNCTION_TYPES = (sp.re, sp.im, sp.arg, sp.conjugate)
@@ -54,7 +67,7 @@ def _allowed_node(node: sp.Basic, parent: sp.Basic | None) -> bool:
         return True
     if node is sp.pi or node is sp.E or node is sp.I:
         return True
-    if isinstance(node, _ALLOWED_FUNCTION_TYPES + _EVALUATION_FUNCTION_TYPES):
+    if isinstance(node, _allowed_function_types()):
         return True
     if isinstance(node, AppliedUndef):
         return node.func.__name__ in _UNDEFINED_FUNCTIONS
