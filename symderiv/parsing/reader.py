@@ -11,7 +11,6 @@ import sympy as sp
 from symderiv.errors import ParseError
 from symderiv.parsing.checks import _check_text, is_latex
 from symderiv.parsing.failures import _first_line, _is_foreign_error
-from symderiv.parsing.latex import _parse_latex
 from symderiv.parsing.plain import _parse_plain
 from symderiv.parsing.validate import _validate
 
@@ -22,6 +21,8 @@ def _read(text: str, latex: bool | None, *, equation: bool) -> list[sp.Expr]:
     use_latex = is_latex(text) if latex is None else latex
     try:
         if use_latex:
+            from symderiv.parsing.latex import _parse_latex  # loaded for LaTeX input only
+
             results = _parse_latex(text, equation=equation)
         else:
             results = _parse_plain(text, equation=equation)
