@@ -204,15 +204,16 @@ def _descent_fields(data: Mapping[str, Any], kind: str) -> tuple[str | None, int
     if kind != "descent":
         extra = [key for key in ("lr", "steps") if key in data]
         if extra:
-            raise ProblemError(f"{' and '.join(extra)} only belong to descent problems")
+            verb = "belongs" if len(extra) == 1 else "belong"
+            raise ProblemError(f"{' and '.join(extra)} only {verb} to descent problems")
         return None, 1
     if data.get("point") is None:
         raise ProblemError("a descent problem needs the start point (point)")
     if "lr" not in data:
-        raise ProblemError("a descent problem needs a learning rate (lr), such as \"0.1\"")
+        raise ProblemError('a descent problem needs a learning rate (lr), such as "0.1"')
     raw = data["lr"]
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise ProblemError("the learning rate lr must be a number such as \"0.1\" or \"1/10\"")
+        raise ProblemError('the learning rate lr must be a number such as "0.1" or "1/10"')
     lr = _text(raw)
     assert lr is not None
     try:
