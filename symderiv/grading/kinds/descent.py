@@ -89,6 +89,18 @@ def _point_latex(values: Sequence[sp.Expr]) -> str:
     return r"\left(" + ", ".join(latex_text(v) for v in values) + r"\right)"
 
 
+def _without_names(answer: str, names: Sequence[str]) -> tuple[str, int]:
+    """``(x, y) = (3.2, 2.4)`` -> ``(3.2, 2.4)``: drop the variables written as a label;
+    also the column where the rest starts."""
+    body, offset = _strip_math(answer)
+    parts = _split_top(body, "=")
+    if len(parts) == 2:
+        left = re.sub(r"\\left|\\right|[\s()\[\]]", "", parts[0][0])
+        if left.split(",") == list(names):
+            return parts[1][0], offset + parts[1][1]
+    return answer, 0
+
+
 def _by_name(answer: str, names: Sequence[str]) -> list[sp.Expr] | None:
     """``x = 3.2, y = 2.4``: the coordinates in the order of ``names``, or None when the
     answer is not written that way."""
@@ -123,10 +135,16 @@ def _read(answer: str, names: Sequence[str]) -> list[sp.Expr] | tuple[str, str]:
         raise ParseError("an answer must be text", "", None)
     if len(answer) > MAX_ANSWER_LENGTH:
         raise ParseError(f"the answer is longer than {MAX_ANSWER_LENGTH} characters", "", None)
+    whole = answer
+    answer, offset = _without_names(answer, names)
     named = _by_name(answer, names)
     if named is not None:
         return named
-    read = read_answer(answer)
+    try:
+        read = read_answer(answer)
+    except ParseError as exc:
+        where = None if exc.position is None else exc.position + offset
+        raise ParseError(exc.message, whole, where) from None
     if len(read.shape) == 2 and 1 not in read.shape:
         return ("shape", "×".join(map(str, read.shape)))
     if len(read.entries) != len(names):
