@@ -41,6 +41,8 @@ __all__ = ["grade_descent"]
 
 #: Tolerance for a point the function only allows in floating point (exp, sin, ...).
 FLOAT_TOLERANCE = 1e-6
+#: A wrong point this close (relative) to the right one is called rounded, not a slip.
+ROUNDING = 5e-3
 
 _PAIR = re.compile(r"^\s*([A-Za-z_]\w*)\s*=(?!=)(.+)$", re.S)
 _FAILURES = (NumericError, ZeroDivisionError, OverflowError, ValueError, TypeError)
@@ -168,6 +170,17 @@ def _equal(
     return bool(abs(va - ve) <= max(abs_tol or 0.0, (rel_tol or 0.0) * abs(ve))), False
 
 
+def _near(answer: Sequence[sp.Expr], right: Sequence[sp.Expr]) -> bool:
+    """Is every coordinate within rounding (:data:`ROUNDING`) of the right one?"""
+    try:
+        return all(
+            abs(real_value(a) - real_value(e)) <= ROUNDING * max(1, abs(real_value(e)))
+            for a, e in zip(answer, right, strict=True)
+        )
+    except _FAILURES:
+        return False
+
+
 def _shown(value: sp.Expr) -> str:
     """A coordinate as a learner writes it: 3.2 rather than 16/5 when it is a decimal."""
     return show_rate(value) if value.is_Rational else unicode_str(value)
@@ -247,9 +260,10 @@ def grade_descent(
     slips = _diagnose(problem, read)
     known = [s for s in slips if s.id != "unknown"]
     lines = [message("incorrect", lang)]
-    lines.extend(s.text(lang) for s in slips)
-    if not slips:
+    if not known and _near(read, right):
         lines.append(message("descent.rounded", lang))
+    else:
+        lines.extend(s.text(lang) for s in slips)
     lr = show_rate(parse(problem.lr or "0"))
     for (ok, _), name, a, e in zip(results, names, read, right, strict=True):
         if not ok:
