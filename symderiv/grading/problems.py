@@ -32,6 +32,10 @@ Schema (dict keys; all text is read with :func:`symderiv.parse`):
   of critical points, each with its kind (``(0,0) saddle; (1,1) minimum``).
   ``"kinds": false`` asks for the points only; ``"test"`` as for classification. The
   function must have finitely many critical points, all found provably.
+* ``{"kind": "descent", "function": "x^2 + y^2", "vars": ["x", "y"], "point": [4, 3],
+  "lr": "0.1", "steps": 1}`` -- gradient descent from ``point`` (the start, in the order of
+  ``vars``, or a dict): the answer is the point after ``steps`` (1 or 2) updates
+  x ← x − lr·∇f(x). ``lr`` is a positive number, read exactly (``"0.1"``, ``"1/10"``).
 
 Optional for every kind: ``"form"``: ``"any"`` (default), ``"simplified"`` or
 ``"factored"`` (derivative kinds only); ``"id"`` (carried along). Each kind is graded by a
@@ -59,12 +63,14 @@ __all__ = ["FORMS", "KINDS", "Expected", "Problem", "ProblemError", "Target", "a
 DERIVATIVE_KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "expression")
 #: Kinds graded by their own modules in :mod:`symderiv.grading.kinds` (no derivative to
 #: compare with, so no steps either).
-OTHER_KINDS = ("taylor", "classification", "critical_points")
+OTHER_KINDS = ("taylor", "classification", "critical_points", "descent")
 KINDS = DERIVATIVE_KINDS + OTHER_KINDS
 FORMS = ("any", "simplified", "factored")
 TESTS = ("any", "second_derivative")
 MAX_VARS = 6
 MAX_TAYLOR_ORDER = 12
+#: The number of gradient-descent steps a descent problem may ask for.
+DESCENT_STEPS = (1, 2)
 
 
 class ProblemError(SymderivError, ValueError):
@@ -88,6 +94,8 @@ class Problem:
     at: str | None = None
     test: str = "any"
     kinds: bool = True
+    lr: str | None = None
+    steps: int = 1
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Problem:
@@ -108,6 +116,8 @@ class Problem:
             "at",
             "test",
             "kinds",
+            "lr",
+            "steps",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -142,6 +152,7 @@ class Problem:
         kinds = data.get("kinds", True)
         if not isinstance(kinds, bool):
             raise ProblemError("kinds must be true or false")
+        lr, steps = _descent_fields(data, str(kind))
         return cls(
             kind=str(kind),
             function=_text(data.get("function")),
@@ -156,6 +167,8 @@ class Problem:
             at=_text(data.get("at")),
             test=str(data.get("test", "any")),
             kinds=kinds,
+            lr=lr,
+            steps=steps,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -179,7 +192,42 @@ class Problem:
             out["kinds"] = False
         if self.kind == "taylor":
             out["order"] = self.order
+        if self.lr is not None:
+            out["lr"] = self.lr
+        if self.kind == "descent":
+            out["steps"] = self.steps
         return out
+
+
+def _descent_fields(data: Mapping[str, Any], kind: str) -> tuple[str | None, int]:
+    """The learning rate (text, a positive exact number) and the number of steps."""
+    if kind != "descent":
+        extra = [key for key in ("lr", "steps") if key in data]
+        if extra:
+            verb = "belongs" if len(extra) == 1 else "belong"
+            raise ProblemError(f"{' and '.join(extra)} only {verb} to descent problems")
+        return None, 1
+    if data.get("point") is None:
+        raise ProblemError("a descent problem needs the start point (point)")
+    if "lr" not in data:
+        raise ProblemError('a descent problem needs a learning rate (lr), such as "0.1"')
+    raw = data["lr"]
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise ProblemError('the learning rate lr must be a number such as "0.1" or "1/10"')
+    lr = _text(raw)
+    assert lr is not None
+    try:
+        value = parse(lr)
+    except SymderivError as exc:
+        raise ProblemError(f"cannot read the learning rate {lr!r}: {exc}") from None
+    if not value.is_Rational or not value > 0:
+        raise ProblemError(
+            f"the learning rate must be a positive exact number (0.1, 1/10), got {lr!r}"
+        )
+    steps = data.get("steps", 1)
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps not in DESCENT_STEPS:
+        raise ProblemError("steps must be 1 or 2")
+    return lr, steps
 
 
 def _text(value: Any) -> str | None:

@@ -18,6 +18,10 @@ Scoring policy (:class:`Policy`, defaults in brackets):
   wrong or missing kind ``point_credit`` [0.5] (an "inconclusive" as above:
   ``inconclusive_credit``), missing 0; the score is the sum over (expected points + extra
   points), so extra points lower it. Correct only when the set and every kind are right.
+* descent: correct when every coordinate equals the next point exactly (or within
+  ``abs_tol``/``rel_tol`` when given); a wrong point that a recognised slip explains
+  (``descent.*``: added the gradient, forgot the learning rate, gave the gradient, one
+  step of two): ``slip_credit``; any other point 0.
 """
 
 from __future__ import annotations
@@ -307,6 +311,33 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "no_points": {
         "en": "This function has no critical points.",
         "ko": "이 함수에는 임계점이 없습니다.",
+    },
+    # ----------------------------------------------------------------- descent
+    "descent.unreadable": {
+        "en": "Could not read your point: {error}. Write it like (3.2, 2.4) or x = 3.2, y = 2.4.",
+        "ko": "점을 읽을 수 없습니다: {error}. (3.2, 2.4) 또는 x = 3.2, y = 2.4 처럼 쓰세요.",
+    },
+    "descent.shape": {
+        "en": "The answer is the point reached by gradient descent, with {want} coordinate(s) "
+        "({names}); yours has {got}.",
+        "ko": "답은 경사하강법으로 도달한 점이며 좌표가 {want}개({names})입니다. 답의 좌표는 "
+        "{got}개입니다.",
+    },
+    "descent.not_number": {
+        "en": "The coordinate {name} of your point must be a real number, not {value}.",
+        "ko": "점의 {name} 좌표는 실수여야 하는데 {value}입니다.",
+    },
+    "descent.coordinate_wrong": {
+        "en": "{name} should be {right} after {steps} step(s) with learning rate {lr}; "
+        "yours is {yours}.",
+        "ko": "학습률 {lr}로 {steps}걸음 간 뒤 {name}은(는) {right}이어야 하는데 답에서는 "
+        "{yours}입니다.",
+    },
+    "descent.rounded": {
+        "en": "Your point is close to the right one but not equal: give the coordinates exactly "
+        "(as fractions) or with more digits.",
+        "ko": "답은 정답에 가깝지만 같지 않습니다. 좌표를 정확히(분수로) 쓰거나 더 많은 "
+        "자릿수로 쓰세요.",
     },
     "problem_error": {
         "en": "The problem itself cannot be set: {error}",

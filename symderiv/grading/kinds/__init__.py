@@ -9,7 +9,8 @@ budget=...)`` with a :class:`~symderiv.grading.problems.Problem` and returns a
 * :mod:`.derivatives` -- derivative, partial, gradient, jacobian, hessian, expression;
 * :mod:`.taylor` -- taylor;
 * :mod:`.classification` -- classification (reading the kind word: :mod:`.words`);
-* :mod:`.critical` -- critical_points (reading the points: :mod:`.points`).
+* :mod:`.critical` -- critical_points (reading the points: :mod:`.points`);
+* :mod:`.descent` -- descent (the exercises of :mod:`symderiv.optim.exercises`).
 
 To add a kind: write its module here (importing only from below: ``support``, ``words``,
 ``symderiv.grading.checks`` and the floor under it), add its name to
@@ -25,6 +26,7 @@ from typing import Any
 from symderiv.grading.kinds.classification import grade_classification
 from symderiv.grading.kinds.critical import grade_critical
 from symderiv.grading.kinds.derivatives import grade_derivative
+from symderiv.grading.kinds.descent import grade_descent
 from symderiv.grading.kinds.points import PointRead, read_points
 from symderiv.grading.kinds.taylor import grade_taylor
 from symderiv.grading.kinds.words import read_kind
@@ -43,6 +45,7 @@ GRADERS: dict[str, KindGrader] = {
     "taylor": grade_taylor,
     "classification": grade_classification,
     "critical_points": grade_critical,
+    "descent": grade_descent,
 }
 
 
