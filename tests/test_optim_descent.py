@@ -175,3 +175,11 @@ def test_long_runs_are_cut_in_the_middle_of_the_table_only():
     text = r.to_text()
     assert "⋮ (71 rows left out" in text
     assert len(r.to_dict()["iterates"]) == 101
+
+
+def test_latex_of_the_budget_note_is_valid_math() -> None:
+    """‖∇f‖ was written as '$\\$|$...': a replacement rewritten by a later one."""
+    latex = descend("x^2", {"x": 5}, lr="0.1", steps=3).to_latex()
+    note = next(line for line in latex.splitlines() if "step budget" in line)
+    assert r"$\|\nabla$f$\|$ = 5.12" in note
+    assert "\\$" not in note and note.count("$") % 2 == 0

@@ -7,6 +7,7 @@ into every format, so the formats cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -133,12 +134,15 @@ _LATEX_SYMBOLS = {
     "←": r"$\leftarrow$",
 }
 
+_SYMBOL_PATTERN = re.compile(
+    "|".join(re.escape(k) for k in sorted(_LATEX_SYMBOLS, key=len, reverse=True))
+)
+
 
 def latex_text(text: str) -> str:
     """Plain text for a LaTeX paragraph, with the few math symbols our sentences use."""
-    escaped = escape_text(text)
-    for symbol, replacement in _LATEX_SYMBOLS.items():
-        escaped = escaped.replace(symbol, replacement)
+    # One pass: a replacement must not be rewritten again (‖ → $\|$, then | → $|$).
+    escaped = _SYMBOL_PATTERN.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], escape_text(text))
     return escaped.replace("$$", "")
 
 
