@@ -86,6 +86,20 @@ class Verdict:
     def correct(self) -> bool:
         return self.status == "correct"
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's display: the status and score, the feedback, the diagnosis and the
+        expected answer (LaTeX, typeset by the notebook) -- not the dataclass repr."""
+        mark = {"correct": "✓", "incorrect": "✗"}.get(self.status, "·")
+        lines = [f"**{mark} {self.status}** (score {self.score:g})", ""]
+        lines += [f"- {line}" for line in self.feedback]
+        if self.diagnosis:
+            lines.append("- diagnosis: " + ", ".join(f"`{d}`" for d in self.diagnosis))
+        if self.extracted is not None:
+            lines.append(f"- answer found in the solution: `{self.extracted}`")
+        if self.expected is not None:
+            lines.append(f"- expected: ${self.expected}$")
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["correct"] = self.correct
