@@ -115,3 +115,57 @@ def save_problem_figure(
     fig = problem_figure(kind, expr, vars, at, lang=lang, answer=answer, order=order)
     save(fig, path)
     return Path(path)
+
+
+#: Print sizes (inches) of worksheet figures: drawn at the size they are printed, so their
+#: text is as large as the sheet's footnotes.
+SHEET_SIZES = {"tangent": (5.0, 3.3), "contour": (5.0, 4.0), "taylor": (5.0, 3.3)}
+KEY_SIZES = {"tangent": (5.0, 3.3), "contour": (5.0, 4.0), "taylor": (5.0, 4.8)}
+#: Half-width of the window around the point of a tangent or Taylor question figure.
+WINDOW = 2.5
+
+
+def _resize(fig: Figure, size: tuple[float, float]) -> Figure:
+    """``fig`` at ``size`` inches, laid out again once (and then fixed, as ``finish`` does)."""
+    fig.set_size_inches(*size)
+    fig.set_layout_engine("constrained")
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig
+
+
+def worksheet_figure(
+    kind: str,
+    expr: str | sp.Expr,
+    vars: str | Sequence[str | sp.Symbol] | None = None,
+    at: Any = None,
+    *,
+    lang: str = "en",
+    answer: bool = False,
+    order: int = 3,
+) -> Figure:
+    """A problem figure sized for a printed worksheet (about 5 inches wide).
+
+    "tangent": f on a ±2.5 window around a with its tangent (the slope is read from the
+    grid; the key writes it). "contour": :func:`problem_figure`. "taylor": the question
+    shows f alone with the centre marked (the polynomials are the answer); the key shows
+    f with T₀ … Tₙ and their errors.
+    """
+    sizes = KEY_SIZES if answer else SHEET_SIZES
+    if kind == "tangent" or (kind == "taylor" and not answer):
+        var = vars if isinstance(vars, str | sp.Symbol) else None
+        d = sd.derive(expr, var, verify=False)
+        centre = sd.parse(str(0 if at is None else at)) if isinstance(at, str | int) else at
+        a = float(sp.sympify(0 if centre is None else centre))
+        window = (a - WINDOW, a + WINDOW)
+        if kind == "tangent":
+            fig = plot_derivation(
+                d, at, lang=lang, xlim=window, derivatives=False, show_slope=answer
+            )
+        else:
+            fig = plot_derivation(d, None, lang=lang, xlim=window, derivatives=False)
+            fa = float(d.expr.subs(d.var, sp.sympify(centre)))
+            fig.axes[0].plot([a], [fa], "o", color="black", zorder=6, gid="centre")
+        return _resize(fig, sizes[kind])
+    fig = problem_figure(kind, expr, vars, at, lang=lang, answer=answer, order=order)
+    return _resize(fig, sizes.get(kind, (5.0, 4.0)))
