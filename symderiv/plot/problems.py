@@ -119,8 +119,8 @@ def save_problem_figure(
 
 #: Print sizes (inches) of worksheet figures: drawn at the size they are printed, so their
 #: text is as large as the sheet's footnotes.
-SHEET_SIZES = {"tangent": (5.0, 3.3), "contour": (5.0, 4.0), "taylor": (5.0, 3.3)}
-KEY_SIZES = {"tangent": (5.0, 3.3), "contour": (5.0, 4.0), "taylor": (5.0, 4.8)}
+SHEET_SIZES = {"tangent": (4.6, 2.8), "contour": (4.6, 3.8), "taylor": (4.6, 2.8)}
+KEY_SIZES = {"tangent": (4.6, 2.8), "contour": (4.6, 3.8), "taylor": (4.8, 4.6)}
 #: Half-width of the window around the point of a tangent or Taylor question figure.
 WINDOW = 2.5
 
@@ -167,5 +167,25 @@ def worksheet_figure(
             fa = float(d.expr.subs(d.var, sp.sympify(centre)))
             fig.axes[0].plot([a], [fa], "o", color="black", zorder=6, gid="centre")
         return _resize(fig, sizes[kind])
+    if kind == "contour":
+        cps = sd.critical_points(expr, vars, verify=False)
+        points = lettered_points(cps)
+        xlim, ylim = _tight_box(points)
+        fig = plot_contour(
+            cps if answer else cps.gradient, lang=lang, critical=answer, xlim=xlim, ylim=ylim
+        )
+        _letter(fig.axes[0], points, answer)
+        return _resize(fig, sizes[kind])
     fig = problem_figure(kind, expr, vars, at, lang=lang, answer=answer, order=order)
-    return _resize(fig, sizes.get(kind, (5.0, 4.0)))
+    return _resize(fig, sizes.get(kind, (4.6, 3.8)))
+
+
+def _tight_box(points: list[LetteredPoint]) -> tuple[Any, Any]:
+    """A square a little larger than the lettered points' box (None: the plot's own view), so
+    the contours near the points, not the far walls, get the colours."""
+    if not points:
+        return None, None
+    xs, ys = [p.coordinates[0] for p in points], [p.coordinates[1] for p in points]
+    half = max(1.5, 0.5 * max(max(xs) - min(xs), max(ys) - min(ys)) + 1.0)
+    cx, cy = 0.5 * (min(xs) + max(xs)), 0.5 * (min(ys) + max(ys))
+    return (cx - half, cx + half), (cy - half, cy + half)

@@ -13,8 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from symderiv.render.latex import escape_text
 from symderiv.worksheet.breaking import display_answer, fit_align
 from symderiv.worksheet.figures import (
-    HEIGHTS_CM,
-    KEY_HEIGHTS_CM,
+    FIGURE_ROOM_CM,
     caption_latex,
     caption_markdown,
     figure_name,
@@ -178,12 +177,16 @@ def _figure_latex(ws: Worksheet, p: Problem, key: bool) -> str:
 
 
 def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
+    def room(p: Problem, extra: float) -> Tex:
+        """The height to keep on the page before a question with a figure, so the question,
+        its figure and some workspace are not split (the key's figures sit in the solution)."""
+        return Tex(f"{FIGURE_ROOM_CM[p.figure] + extra:g}cm" if p.figure and not key else "")
+
     def item(p: Problem) -> dict[str, Any]:
-        heights = KEY_HEIGHTS_CM if key else HEIGHTS_CM
         return {
             "problem": p,
             "figure": Tex(_figure_latex(ws, p, key)),
-            "room": Tex(f"{heights[p.figure] + 2.5:g}cm" if p.figure else ""),
+            "room": room(p, 0),
             "statement": Tex(p.statement(ws.lang)[0]),
             "derivation": Tex(fit_align(math_names(narrow_align(p.solution_latex(ws.lang)))))
             if key
@@ -196,9 +199,10 @@ def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
             "title": s.title,
             "instructions": s.instructions,
             "questions": [
-                {"title": t, "items": [item(p) for p in q]}
+                {"title": t, "items": [item(p) for p in q], "room": room(q[0], 4.0)}
                 for q, t in zip(s.questions, s.titles, strict=True)
             ],
+            "room": room(s.questions[0][0], 5.0) or Tex("8\\baselineskip"),
         }
         for s in ws.sections
     ]

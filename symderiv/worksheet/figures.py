@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from symderiv.worksheet.problem import Problem
 
 INSTALL_HINT = "install the plotting extra: pip install 'symderiv[plot]'"
-#: How much room (cm) a figure and its caption take on the page, by figure (for \needspace).
-HEIGHTS_CM = {"tangent": 10.0, "contour": 11.5, "taylor": 10.0}
-KEY_HEIGHTS_CM = {"tangent": 10.0, "contour": 11.5, "taylor": 13.5}
+#: The room (cm) a question with its figure, caption and a little workspace needs on the page
+#: (for \needspace: the figure's height, about 1.6 cm of text and caption, 1.5 cm to write).
+FIGURE_ROOM_CM = {"tangent": 10.2, "contour": 12.8, "taylor": 10.2}
 
 #: Captions as (text, formula) pieces; {x}, {a}: the variable and the point.
 _CAPTIONS: dict[str, dict[tuple[str, bool], str]] = {
