@@ -512,7 +512,8 @@ def taylor_polynomials(rng: random.Random, d: int) -> Draft:
 def read_slope(rng: random.Random, d: int) -> Draft:
     """"Read the slope from the graph": f and its tangent at a drawn, f'(a) a simple number.
 
-    d1: a parabola; d2: a cubic, a root or a logarithm; d3: products with e^x, quotients.
+    d1: a parabola; d2: a cubic, a root or a logarithm; d3: e^x, quotients, roots and
+    logarithms of quadratics.
     """
     a = rng.randint(-2, 2)
     if d == 1:
@@ -530,14 +531,16 @@ def read_slope(rng: random.Random, d: int) -> Draft:
             ]
         )
     else:
+        c = rng.choice([1, 2])
         f, a = rng.choice(
             [
-                (x * sp.exp(x), 0),
                 (sp.exp(x) - x**2, 0),
-                (4 / (x**2 + 1), rng.choice([-1, 1])),
-                (x / (x**2 + 1) * 4, 0),
-                (sp.sqrt(x**2 + 9), rng.choice([0, 4, -4])),
-                (x**2 * sp.log(x), 1),
+                (x * sp.exp(x / 2), 0),
+                (4 * c / (x**2 + 1), rng.choice([-1, 1])),
+                (2 * c * x / (x**2 + 1), 0),
+                (sp.sqrt(x**2 + 9), rng.choice([-4, 4])),
+                (sp.sqrt(x**2 + 16), rng.choice([-3, 3])),
+                (c * sp.log(x**2 + 1), rng.choice([-1, 1])),
             ]
         )
     return Draft(f, kind="slope", at=(("x", str(a)),))
@@ -557,14 +560,7 @@ def find_saddle(rng: random.Random, d: int) -> Draft:
     elif d == 2:
         f = s * (u**4 - 2 * u**2 + v**2)
     else:
-        f = rng.choice(
-            [
-                s * (x**3 + y**3 - 3 * x * y),
-                x**3 - 3 * x * y + y**2,
-                s * (x**3 - 3 * x * y + y**2),
-                y**3 - 3 * x * y + x**2,
-            ]
-        )
+        f = s * rng.choice([u**3 + v**3 - 3 * u * v, u**3 - 3 * u * v + v**2])
     return Draft(sp.expand(f), kind="saddle", vars=(x, y))
 
 

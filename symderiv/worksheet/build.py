@@ -243,7 +243,7 @@ def _fair(draft: Draft, solution: Any, limit: int) -> bool:
             and 2 <= len(solution) <= 4
             and sum(p.kind == "saddle" for p in solution) == 1
             and all(p.exact and not p.family and p.kind != "inconclusive" for p in solution)
-            and all(c.is_Rational and abs(c) <= 2 for p in solution for c in p.coordinates)
+            and all(c.is_Rational and abs(c) <= 3 for p in solution for c in p.coordinates)
         )
     return False
 
@@ -255,7 +255,7 @@ MAX_SLOPE, MAX_HEIGHT = 6, 12
 def _readable_slope(draft: Draft, solution: Any) -> bool:
     x, a = solution.var, parse(draft.at[0][1]) if draft.at else sp.S.Zero
     slope = sp.simplify(solution.result.subs(x, a))
-    if not (slope.is_Rational and slope != 0 and abs(slope) <= MAX_SLOPE and slope.q <= 4):
+    if not (slope.is_Rational and slope != 0 and abs(slope) <= MAX_SLOPE and slope.q <= 5):
         return False
     heights = [draft.expr.subs(x, a + t) for t in (-2.5, -1, 0, 1, 2.5)]
     return all(h.is_real and h.is_finite and abs(float(h)) <= MAX_HEIGHT for h in heights)
