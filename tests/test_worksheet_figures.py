@@ -17,13 +17,13 @@ import sympy as sp
 
 pytest.importorskip("matplotlib")
 
-from symderiv.grading import grade  # noqa: E402
-from symderiv.parsing import parse  # noqa: E402
-from symderiv.worksheet import BANKS, WorksheetError, worksheet  # noqa: E402
-from symderiv.worksheet.build import _from_bank  # noqa: E402
-from symderiv.worksheet.figures import figure_name  # noqa: E402
-from symderiv.worksheet.pdf import overfull_boxes  # noqa: E402
-from symderiv.worksheet.spec import ProblemSpec  # noqa: E402
+from symderiv.grading import grade
+from symderiv.parsing import parse
+from symderiv.worksheet import BANKS, WorksheetError, worksheet
+from symderiv.worksheet.build import _from_bank
+from symderiv.worksheet.figures import figure_name
+from symderiv.worksheet.pdf import overfull_boxes
+from symderiv.worksheet.spec import ProblemSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -246,8 +246,9 @@ def test_korean_figures_have_every_glyph():
                 fig = worksheet_figure(kind, expr, vars_, at, lang="ko", answer=answer)
                 fig.savefig(__import__("io").BytesIO(), format="pdf")
     assert "접선" in texts(worksheet_figure("tangent", "x^2", "x", 1, lang="ko"))
-    assert "안장점" in texts(worksheet_figure("contour", "x^3 - 3x + y^2", ["x", "y"], lang="ko",
-                                              answer=True))
+    assert "안장점" in texts(
+        worksheet_figure("contour", "x^3 - 3x + y^2", ["x", "y"], lang="ko", answer=True)
+    )
 
 
 # -- without matplotlib ------------------------------------------------------------------

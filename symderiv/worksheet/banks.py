@@ -510,7 +510,7 @@ def taylor_polynomials(rng: random.Random, d: int) -> Draft:
 
 
 def read_slope(rng: random.Random, d: int) -> Draft:
-    """"Read the slope from the graph": f and its tangent at a drawn, f'(a) a simple number.
+    """ "Read the slope from the graph": f and its tangent at a drawn, f'(a) a simple number.
 
     d1: a parabola; d2: a cubic, a root or a logarithm; d3: e^x, quotients, roots and
     logarithms of quadratics.
@@ -547,7 +547,7 @@ def read_slope(rng: random.Random, d: int) -> Draft:
 
 
 def find_saddle(rng: random.Random, d: int) -> Draft:
-    """"Which point is the saddle?": two to four critical points, exactly one a saddle.
+    """ "Which point is the saddle?": two to four critical points, exactly one a saddle.
 
     d1: a cubic in one variable plus a square in the other; d2: a quartic double well;
     d3: x³ + y³ − 3xy and its relatives (the variables coupled).

@@ -98,7 +98,9 @@ class Worksheet:
     def has_figures(self) -> bool:
         return any(p.figure for p in self.problems)
 
-    def write_figures(self, outdir: str | Path, key: bool = False, suffix: str = "pdf") -> list[Path]:
+    def write_figures(
+        self, outdir: str | Path, key: bool = False, suffix: str = "pdf"
+    ) -> list[Path]:
         """Draw the problems' figures (the key's with ``key``) into ``outdir`` as the files
         the documents name: ``fig-A-3.pdf`` (vector PDF for LaTeX) or ``.svg`` for Markdown."""
         from symderiv.worksheet.figures import write_figures

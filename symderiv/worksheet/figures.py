@@ -30,10 +30,8 @@ FIGURE_ROOM_CM = {"tangent": 10.2, "contour": 12.8, "taylor": 10.2}
 _CAPTIONS: dict[str, dict[tuple[str, bool], str]] = {
     "en": {
         ("tangent", False): "The graph of $f$ and its tangent line at ${x} = {a}$.",
-        ("tangent", True): "The graph of $f$ and its tangent line at ${x} = {a}$, "
-        "with its slope.",
-        ("contour", False): "Contours of $f$ with $-\\nabla f$; the critical points are "
-        "lettered.",
+        ("tangent", True): "The graph of $f$ and its tangent line at ${x} = {a}$, with its slope.",
+        ("contour", False): "Contours of $f$ with $-\\nabla f$; the critical points are lettered.",
         ("contour", True): "Contours of $f$ with $-\\nabla f$; each critical point marked "
         "by its kind.",
         ("taylor", False): "The graph of $f$ near ${x} = {a}$.",
@@ -58,8 +56,7 @@ def require_matplotlib(entry: ProblemSpec, source: str | None) -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise WorksheetError(
-            f"the problem asks for a {entry.figure} figure, which needs matplotlib: "
-            f"{INSTALL_HINT}",
+            f"the problem asks for a {entry.figure} figure, which needs matplotlib: {INSTALL_HINT}",
             entry.line,
             source,
         ) from None
@@ -115,8 +112,9 @@ def draw(p: Problem, lang: str, key: bool, path: Path) -> Path:
         from symderiv.plot import save
         from symderiv.plot.problems import worksheet_figure
     except ImportError:
-        raise WorksheetError(f"problem {p.id} has a figure, which needs matplotlib: "
-                             f"{INSTALL_HINT}") from None
+        raise WorksheetError(
+            f"problem {p.id} has a figure, which needs matplotlib: {INSTALL_HINT}"
+        ) from None
     vars_: str | tuple[str, ...] = p.vars if p.vars else p.var
     at = p.point[p.var] if p.at and p.var in p.point else None
     try:
