@@ -77,6 +77,11 @@ def spec_with(problem: str) -> str:
         ),
         ('bank = "chain-rule"\nfigure = "tangent"', "does not fit this bank's problems", 5),
         ('function = "x^2"\norder = 2\nfigure = "tangent"\nat = 1', "first derivative", 5),
+        (
+            'bank = "hessian-classification"\ndifficulty = 3\nfigure = "contour"',
+            "difficulty 3 of this bank has three",
+            6,
+        ),
     ],
 )
 def test_spec_rejects_figures_that_do_not_fit(problem, message, line):
@@ -228,8 +233,12 @@ def test_question_figures_hide_the_answer_and_key_figures_show_it():
     taylor_a = worksheet_figure("taylor", "sin(x)", "x", 0, answer=True, order=3)
     assert not any(g.startswith("T") for g in gids(taylor_q)) and "centre" in gids(taylor_q)
     assert "T3" in gids(taylor_a)
-    # Drawn at the size they are printed (about 4.6 inches wide).
+    # Drawn at the size they are printed (about 4.6 inches wide), a long title shrunk to fit.
     assert tuple(question.get_size_inches()) == (4.6, 2.8)
+    long = worksheet_figure("contour", "-2x^2 - x y + 6x + y^3 - 5y^2 + 9y - 6", ["x", "y"])
+    title = long._suptitle
+    width = title.get_window_extent(long.canvas.get_renderer()).width
+    assert title.get_fontsize() < 12 and width <= long.bbox.width
 
 
 def test_korean_figures_have_every_glyph():

@@ -125,9 +125,27 @@ KEY_SIZES = {"tangent": (4.6, 2.8), "contour": (4.6, 3.8), "taylor": (4.8, 4.6)}
 WINDOW = 2.5
 
 
+#: The smallest font size (points) a worksheet figure's title is shrunk to.
+MIN_TITLE_SIZE = 7.0
+
+
+def _fit_title(fig: Figure) -> None:
+    """Shrink the figure's title until it fits its width (long formulas would be cut off)."""
+    title = fig._suptitle
+    if title is None or not title.get_text():
+        return
+    renderer = fig.canvas.get_renderer()
+    room = 0.97 * fig.bbox.width
+    width = title.get_window_extent(renderer).width
+    if width > room:
+        title.set_fontsize(max(MIN_TITLE_SIZE, title.get_fontsize() * room / width))
+
+
 def _resize(fig: Figure, size: tuple[float, float]) -> Figure:
-    """``fig`` at ``size`` inches, laid out again once (and then fixed, as ``finish`` does)."""
+    """``fig`` at ``size`` inches, its title fitted, laid out again once (and then fixed,
+    as ``finish`` does)."""
     fig.set_size_inches(*size)
+    _fit_title(fig)
     fig.set_layout_engine("constrained")
     fig.draw_without_rendering()
     fig.set_layout_engine("none")

@@ -322,12 +322,21 @@ class _Reader:
                 if key in table:
                     self.fail(f"{key!r} does not apply to a bank problem", key, None, line)
             kind = BANKS[bank].kind
+            figure = self.figure(table, kind, line, bank=True)
+            difficulty = self.integer(table, "difficulty", 1, 1, 3, line)
+            if figure == "contour" and kind == "hessian" and difficulty == 3:
+                self.fail(
+                    "a contour figure needs two variables; difficulty 3 of this bank has three",
+                    "figure",
+                    figure,
+                    line,
+                )
             return ProblemSpec(
                 kind=kind,
-                figure=self.figure(table, kind, line, bank=True),
+                figure=figure,
                 bank=bank,
                 count=self.integer(table, "count", 1, 1, MAX_COUNT, line),
-                difficulty=self.integer(table, "difficulty", 1, 1, 3, line),
+                difficulty=difficulty,
                 points=pts,
                 line=self.lines.find("bank", bank, line) or line,
             )
