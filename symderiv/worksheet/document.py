@@ -14,6 +14,7 @@ from symderiv.render.latex import escape_text
 from symderiv.worksheet.breaking import display_answer, fit_align
 from symderiv.worksheet.figures import (
     FIGURE_ROOM_CM,
+    KEY_FIGURE_ROOM_CM,
     caption_latex,
     caption_markdown,
     figure_name,
@@ -165,8 +166,8 @@ def _render(name: str, ws: Worksheet, key: bool, context: dict[str, Any]) -> str
 
 
 def _figure_latex(ws: Worksheet, p: Problem, key: bool) -> str:
-    """The problem's figure, centred under the question (or in the key's solution), with
-    its caption."""
+    """The problem's figure, centred under the question (the worked answer's in the key, before
+    the solution), with its caption."""
     if not p.figure:
         return ""
     name = figure_name(p, ws.letter, key, "pdf")
@@ -180,9 +181,10 @@ def _figure_latex(ws: Worksheet, p: Problem, key: bool) -> str:
 
 def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
     def room(p: Problem, extra: float) -> Tex:
-        """The height to keep on the page before a question with a figure, so the question,
-        its figure and some workspace are not split (the key's figures sit in the solution)."""
-        return Tex(f"{FIGURE_ROOM_CM[p.figure] + extra:g}cm" if p.figure and not key else "")
+        """The height to keep on the page before a question with a figure, so the question
+        and its figure (and on the sheet some workspace) are not split."""
+        rooms = KEY_FIGURE_ROOM_CM if key else FIGURE_ROOM_CM
+        return Tex(f"{rooms[p.figure] + extra:g}cm" if p.figure else "")
 
     def item(p: Problem) -> dict[str, Any]:
         return {

@@ -25,6 +25,8 @@ INSTALL_HINT = "install the plotting extra: pip install 'symderiv[plot]'"
 #: The room (cm) a question with its figure, caption and a little workspace needs on the page
 #: (for \needspace: the figure's height, about 1.6 cm of text and caption, 1.5 cm to write).
 FIGURE_ROOM_CM = {"tangent": 10.2, "contour": 12.8, "taylor": 10.2}
+#: The same in the key (its Taylor figure has the errors' panel; no workspace is needed).
+KEY_FIGURE_ROOM_CM = {"tangent": 9.0, "contour": 11.6, "taylor": 13.6}
 
 #: Captions as (text, formula) pieces; {x}, {a}: the variable and the point.
 _CAPTIONS: dict[str, dict[tuple[str, bool], str]] = {

@@ -13,6 +13,12 @@ problems. A problem is explicit (``function = "x^2 sin(x)"``) or drawn from a ba
     [[sections.problems]]
     bank = "chain-rule"
     count = 3
+
+A problem may carry a figure (``figure = "tangent"`` with ``at = a`` on a derivative,
+``"contour"`` on critical points or a Hessian of two variables, ``"taylor"`` on a Taylor
+problem): the sheet shows the question's figure, the key the worked answer's. ``kind =
+"slope"`` (read f'(a) from the graph, ``at = a``) and ``kind = "saddle"`` (which lettered
+critical point is the saddle) always carry theirs. Figures need ``symderiv[plot]``.
 """
 
 from __future__ import annotations
