@@ -8,7 +8,9 @@ always verified).
     symderiv worksheet examples/chain-rule.toml --seed 42 --variants 2 --lang ko --pdf -o out/
 
 writes, per variant (A, B, ...), ``sheet-A.tex``, ``key-A.tex`` and ``answers-A.json`` (and
-``.pdf`` files with ``--pdf``; ``.md`` instead of ``.tex`` with ``--format markdown``).
+``.pdf`` files with ``--pdf``; ``.md`` instead of ``.tex`` with ``--format markdown``), and
+the figures of problems that have one beside them: ``fig-A-3.pdf`` and ``fig-A-3-key.pdf``
+(``.svg`` for Markdown).
 """
 
 from __future__ import annotations
@@ -38,16 +40,20 @@ def cmd_worksheet(args: argparse.Namespace) -> int:
         ws = worksheet(spec, seed=args.seed, variant=variant, lang=args.lang)
         letter = ws.letter
         written: list[Path] = []
+        figures = 0
         for key, stem in ((False, f"sheet-{letter}"), (True, f"key-{letter}")):
             if args.format == "markdown":
                 path = outdir / f"{stem}.md"
+                figures += len(ws.write_figures(outdir, key, "svg"))
                 path.write_text(ws.to_markdown(key=key), encoding="utf-8")
             elif args.pdf:
                 pdf = ws.build_pdf(outdir, key=key, stem=stem)
+                figures += sum(1 for p in ws.problems if p.figure)
                 written.append(pdf.with_suffix(".tex"))
                 path = pdf
             else:
                 path = outdir / f"{stem}.tex"
+                figures += len(ws.write_figures(outdir, key))
                 path.write_text(ws.to_latex(key=key), encoding="utf-8")
             written.append(path)
         answers = outdir / f"answers-{letter}.json"
@@ -56,9 +62,11 @@ def cmd_worksheet(args: argparse.Namespace) -> int:
         )
         written.append(answers)
         failed |= not all(p.verified for p in ws.problems)
+        shown = f" and {figures} figures (fig-{letter}-*)" if figures else ""
         print(
             f"{letter}: {len(ws.problems)} problems, {ws.total_points} points -> "
             + ", ".join(str(p) for p in written)
+            + shown
         )
     return EXIT_CHECK_FAILED if failed else EXIT_OK
 

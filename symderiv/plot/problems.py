@@ -115,3 +115,95 @@ def save_problem_figure(
     fig = problem_figure(kind, expr, vars, at, lang=lang, answer=answer, order=order)
     save(fig, path)
     return Path(path)
+
+
+#: Print sizes (inches) of worksheet figures: drawn at the size they are printed, so their
+#: text is as large as the sheet's footnotes.
+SHEET_SIZES = {"tangent": (4.6, 2.8), "contour": (4.6, 3.8), "taylor": (4.6, 2.8)}
+KEY_SIZES = {"tangent": (4.6, 2.8), "contour": (4.6, 3.8), "taylor": (4.8, 4.6)}
+#: Half-width of the window around the point of a tangent or Taylor question figure.
+WINDOW = 2.5
+
+
+#: The smallest font size (points) a worksheet figure's title is shrunk to.
+MIN_TITLE_SIZE = 7.0
+
+
+def _fit_title(fig: Figure) -> None:
+    """Shrink the figure's title until it fits its width (long formulas would be cut off)."""
+    title = fig._suptitle
+    if title is None or not title.get_text():
+        return
+    renderer = fig.canvas.get_renderer()
+    room = 0.97 * fig.bbox.width
+    width = title.get_window_extent(renderer).width
+    if width > room:
+        title.set_fontsize(max(MIN_TITLE_SIZE, title.get_fontsize() * room / width))
+
+
+def _resize(fig: Figure, size: tuple[float, float]) -> Figure:
+    """``fig`` at ``size`` inches, its title fitted, laid out again once (and then fixed,
+    as ``finish`` does)."""
+    fig.set_size_inches(*size)
+    _fit_title(fig)
+    fig.set_layout_engine("constrained")
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig
+
+
+def worksheet_figure(
+    kind: str,
+    expr: str | sp.Expr,
+    vars: str | Sequence[str | sp.Symbol] | None = None,
+    at: Any = None,
+    *,
+    lang: str = "en",
+    answer: bool = False,
+    order: int = 3,
+) -> Figure:
+    """A problem figure sized for a printed worksheet (about 5 inches wide).
+
+    "tangent": f on a ±2.5 window around a with its tangent (the slope is read from the
+    grid; the key writes it). "contour": :func:`problem_figure`. "taylor": the question
+    shows f alone with the centre marked (the polynomials are the answer); the key shows
+    f with T₀ … Tₙ and their errors.
+    """
+    sizes = KEY_SIZES if answer else SHEET_SIZES
+    if kind == "tangent" or (kind == "taylor" and not answer):
+        var = vars if isinstance(vars, str | sp.Symbol) else None
+        d = sd.derive(expr, var, verify=False)
+        centre = sd.parse(str(0 if at is None else at)) if isinstance(at, str | int) else at
+        a = float(sp.sympify(0 if centre is None else centre))
+        window = (a - WINDOW, a + WINDOW)
+        if kind == "tangent":
+            fig = plot_derivation(
+                d, at, lang=lang, xlim=window, derivatives=False, show_slope=answer
+            )
+        else:
+            fig = plot_derivation(d, None, lang=lang, xlim=window, derivatives=False)
+            fa = float(d.expr.subs(d.var, sp.sympify(centre)))
+            fig.axes[0].plot([a], [fa], "o", color="black", zorder=6, gid="centre")
+        return _resize(fig, sizes[kind])
+    if kind == "contour":
+        cps = sd.critical_points(expr, vars, verify=False)
+        points = lettered_points(cps)
+        xlim, ylim = _tight_box(points)
+        fig = plot_contour(
+            cps if answer else cps.gradient, lang=lang, critical=answer, xlim=xlim, ylim=ylim
+        )
+        _letter(fig.axes[0], points, answer)
+        return _resize(fig, sizes[kind])
+    fig = problem_figure(kind, expr, vars, at, lang=lang, answer=answer, order=order)
+    return _resize(fig, sizes.get(kind, (4.6, 3.8)))
+
+
+def _tight_box(points: list[LetteredPoint]) -> tuple[Any, Any]:
+    """A square a little larger than the lettered points' box (None: the plot's own view), so
+    the contours near the points, not the far walls, get the colours."""
+    if not points:
+        return None, None
+    xs, ys = [p.coordinates[0] for p in points], [p.coordinates[1] for p in points]
+    half = max(1.5, 0.5 * max(max(xs) - min(xs), max(ys) - min(ys)) + 1.0)
+    cx, cy = 0.5 * (min(xs) + max(xs)), 0.5 * (min(ys) + max(ys))
+    return (cx - half, cx + half), (cy - half, cy + half)

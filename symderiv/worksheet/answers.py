@@ -43,6 +43,17 @@ def grader_problem(p: Problem) -> dict[str, Any]:
         }
     if p.kind == "critical_points":
         return {"kind": "critical_points", "function": p.function, "vars": list(p.vars)}
+    if p.kind == "slope":
+        # A number read from a graph, then found exactly: graded as the exact value (the
+        # grader's tolerance decides how close a reading must be).
+        return {"kind": "expression", "expected": sp.sstr(p.expected), "vars": []}
+    if p.kind == "saddle":
+        # A letter among the figure's letters: equal to the right one, unequal to the others.
+        return {
+            "kind": "expression",
+            "expected": p.expected,
+            "vars": [q.letter for q in p.lettered()],
+        }
     if p.kind == "taylor":
         return {
             "kind": "taylor",
@@ -84,7 +95,7 @@ def expected_json(p: Problem) -> Any:
         return [sp.sstr(c) for c in e]
     if p.kind == "backprop":
         return [sp.sstr(c) for c in backprop_gradient(p)]
-    if p.kind == "hessian":
+    if p.kind in ("hessian", "saddle"):
         return e
     if p.kind == "critical_points":
         return [
@@ -129,6 +140,25 @@ def to_answer(p: Problem) -> dict[str, Any]:
             source["at"] = {name: _json_number(value) for name, value in p.at}
     else:
         expected_latex = p.answer_latex("en")
+    if p.kind == "slope":
+        source.update(function=p.function, var=p.var, at=_json_number(p.at[0][1]) if p.at else 0)
+    if p.kind == "saddle":
+        source.update(
+            function=p.function,
+            vars=list(p.vars),
+            choices={
+                q.letter: {
+                    "point": {
+                        str(v): sp.sstr(c)
+                        for v, c in zip(p.result.vars, _exact(p, q.letter), strict=True)
+                    },
+                    "kind": q.kind,
+                }
+                for q in p.lettered()
+            },
+        )
+    if p.figure:
+        source["figure"] = p.figure
     return {
         "id": p.id,
         "problem": grader_problem(p),
@@ -139,6 +169,15 @@ def to_answer(p: Problem) -> dict[str, Any]:
         "verified": p.verified,
         "source": source,
     }
+
+
+def _exact(p: Problem, letter: str) -> tuple[sp.Expr, ...]:
+    """The exact coordinates of the critical point lettered ``letter`` on the figure."""
+    q = next(q for q in p.lettered() if q.letter == letter)
+    return min(
+        (tuple(c.coordinates) for c in p.result),
+        key=lambda cs: sum((float(c) - f) ** 2 for c, f in zip(cs, q.coordinates, strict=True)),
+    )
 
 
 def _json_number(text: str) -> int | str:

@@ -506,6 +506,64 @@ def taylor_polynomials(rng: random.Random, d: int) -> Draft:
     return Draft(f, kind="taylor", order=rng.randint(3, 4), at=(("x", "0"),))
 
 
+# -- banks with figures ------------------------------------------------------------------
+
+
+def read_slope(rng: random.Random, d: int) -> Draft:
+    """ "Read the slope from the graph": f and its tangent at a drawn, f'(a) a simple number.
+
+    d1: a parabola; d2: a cubic, a root or a logarithm; d3: e^x, quotients, roots and
+    logarithms of quadratics.
+    """
+    a = rng.randint(-2, 2)
+    if d == 1:
+        c = rng.choice([R(1, 2), 1, -1, R(-1, 2)])
+        f = sp.expand(c * (x - rng.randint(-2, 2)) ** 2 + rng.randint(-3, 3))
+    elif d == 2:
+        f, a = rng.choice(
+            [
+                (x**3 / 3 - rng.randint(1, 2) * x, a),
+                (x**3 / 6 + _c(rng, 1, 2) * x, a),
+                (sp.sqrt(x), rng.choice([1, 4])),
+                (sp.sqrt(x + rng.randint(3, 4)), 0),
+                (sp.log(x), rng.choice([3, 4])),
+                (2 * sp.log(x + 3), rng.choice([-1, 1])),
+            ]
+        )
+    else:
+        c = rng.choice([1, 2])
+        f, a = rng.choice(
+            [
+                (sp.exp(x) - x**2, 0),
+                (x * sp.exp(x / 2), 0),
+                (4 * c / (x**2 + 1), rng.choice([-1, 1])),
+                (2 * c * x / (x**2 + 1), 0),
+                (sp.sqrt(x**2 + 9), rng.choice([-4, 4])),
+                (sp.sqrt(x**2 + 16), rng.choice([-3, 3])),
+                (c * sp.log(x**2 + 1), rng.choice([-1, 1])),
+            ]
+        )
+    return Draft(f, kind="slope", at=(("x", str(a)),))
+
+
+def find_saddle(rng: random.Random, d: int) -> Draft:
+    """ "Which point is the saddle?": two to four critical points, exactly one a saddle.
+
+    d1: a cubic in one variable plus a square in the other; d2: a quartic double well;
+    d3: x³ + y³ − 3xy and its relatives (the variables coupled).
+    """
+    h, k = rng.randint(-1, 1), rng.randint(-1, 1)
+    u, v = (x - h, y - k) if rng.random() < 0.5 else (y - k, x - h)
+    s = rng.choice([1, -1])
+    if d == 1:
+        f = u**3 - 3 * u + s * v**2
+    elif d == 2:
+        f = s * (u**4 - 2 * u**2 + v**2)
+    else:
+        f = s * rng.choice([u**3 + v**3 - 3 * u * v, u**3 - 3 * u * v + v**2])
+    return Draft(sp.expand(f), kind="saddle", vars=(x, y))
+
+
 BANKS: dict[str, Bank] = {
     bank.name: bank
     for bank in (
@@ -555,6 +613,22 @@ BANKS: dict[str, Bank] = {
             "테일러 다항식",
             taylor_polynomials,
             (30, 50, 80),
+        ),
+        Bank(
+            "read-slope",
+            "slope",
+            "Reading the slope from a graph",
+            "그래프에서 접선의 기울기 읽기",
+            read_slope,
+            (30, 40, 60),
+        ),
+        Bank(
+            "find-saddle",
+            "saddle",
+            "Which point is the saddle?",
+            "어느 점이 안장점인가?",
+            find_saddle,
+            (60, 60, 60),
         ),
     )
 }

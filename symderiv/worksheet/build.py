@@ -28,6 +28,7 @@ from symderiv.parsing import parse
 from symderiv.sympy_values import as_sympy
 from symderiv.worksheet.banks import BANKS, Draft
 from symderiv.worksheet.document import Section, Worksheet
+from symderiv.worksheet.figures import check_figure, require_matplotlib
 from symderiv.worksheet.problem import DERIVATIVE_KINDS, Problem, function_text
 from symderiv.worksheet.spec import LANGUAGES, ProblemSpec, Spec, WorksheetError, load_spec
 
@@ -48,6 +49,7 @@ def _problem(
     bank: str | None,
     draft: Draft | None = None,
 ) -> Problem:
+    figure = entry.figure
     if kind in DERIVATIVE_KINDS:
         return Problem(
             id=pid,
@@ -62,10 +64,12 @@ def _problem(
             derivation=solution,
             bank=bank,
             difficulty=entry.difficulty if bank else None,
+            at=entry.at,
+            figure=figure,
         )
     at = draft.at if draft is not None else entry.at
     defs = draft.defs if draft is not None else entry.defs
-    if kind == "taylor":
+    if kind in ("taylor", "slope"):
         names: tuple[str, ...] = ()
         var = str(solution.var)
         at = ((var, at[0][1]),) if at else ((var, "0"),)
@@ -92,6 +96,7 @@ def _problem(
         vars=names,
         at=at,
         defs=defs,
+        figure=figure,
     )
 
 
@@ -114,11 +119,13 @@ def _solve(
     point = {k: parse(v) for k, v in at or ()}
     if kind in DERIVATIVE_KINDS:
         return derive(text, var, order)
+    if kind == "slope":
+        return derive(text, var)
     if kind == "gradient":
         return gradient(text, names)
     if kind == "hessian":
         return hessian(text, names).classify(point)
-    if kind == "critical_points":
+    if kind in ("critical_points", "saddle"):
         return critical_points(text, names)
     if kind == "taylor":
         return taylor(text, var, next(iter(point.values()), 0), order)
@@ -146,7 +153,7 @@ def _explicit(entry: ProblemSpec, number: int, source: str | None) -> Problem:
         ) from None
     if not _renders(solution):
         raise WorksheetError(f"{entry.function!r} cannot be printed in LaTeX", entry.line, source)
-    return _problem(
+    problem = _problem(
         str(number),
         number,
         None,
@@ -158,6 +165,10 @@ def _explicit(entry: ProblemSpec, number: int, source: str | None) -> Problem:
         solution,
         None,
     )
+    why = check_figure(problem) if problem.figure else None
+    if why:
+        raise WorksheetError(f"{entry.function!r}: {why}", entry.line, source)
+    return problem
 
 
 def _well_posed(draft: Draft, limit: int) -> tuple[str, Any] | None:
@@ -224,7 +235,30 @@ def _fair(draft: Draft, solution: Any, limit: int) -> bool:
         )
     if kind == "backprop":
         return all(_small(v, limit) for v in solution.gradient.values())
+    if kind == "slope":
+        return _readable_slope(draft, solution)
+    if kind == "saddle":
+        return (
+            solution.complete
+            and 2 <= len(solution) <= 4
+            and sum(p.kind == "saddle" for p in solution) == 1
+            and all(p.exact and not p.family and p.kind != "inconclusive" for p in solution)
+            and all(c.is_Rational and abs(c) <= 3 for p in solution for c in p.coordinates)
+        )
     return False
+
+
+#: A slope read from a graph: a simple fraction, on a graph of modest height around the point.
+MAX_SLOPE, MAX_HEIGHT = 6, 12
+
+
+def _readable_slope(draft: Draft, solution: Any) -> bool:
+    x, a = solution.var, parse(draft.at[0][1]) if draft.at else sp.S.Zero
+    slope = sp.simplify(solution.result.subs(x, a))
+    if not (slope.is_Rational and slope != 0 and abs(slope) <= MAX_SLOPE and slope.q <= 5):
+        return False
+    heights = [draft.expr.subs(x, a + t) for t in (-2.5, -1, 0, 1, 2.5)]
+    return all(h.is_real and h.is_finite and abs(float(h)) <= MAX_HEIGHT for h in heights)
 
 
 def _renders(solution: Any) -> bool:
@@ -309,6 +343,9 @@ def worksheet(
     seen: set[str] = set()
     number = 0
     sections = []
+    for entry in spec.entries:
+        if entry.figure:
+            require_matplotlib(entry, spec.source)
     for section in spec.sections:
         questions: list[tuple[Problem, ...]] = []
         titles: list[str] = []

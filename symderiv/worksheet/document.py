@@ -12,6 +12,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from symderiv.render.latex import escape_text
 from symderiv.worksheet.breaking import display_answer, fit_align
+from symderiv.worksheet.figures import (
+    FIGURE_ROOM_CM,
+    KEY_FIGURE_ROOM_CM,
+    caption_latex,
+    caption_markdown,
+    figure_name,
+)
 from symderiv.worksheet.problem import Problem, variant_letter
 from symderiv.worksheet.spec import Spec
 from symderiv.worksheet.text import (
@@ -88,12 +95,28 @@ class Worksheet:
         """JSON-ready answers, in the grader's problem format."""
         return [p.to_answer() for p in self.problems]
 
+    @property
+    def has_figures(self) -> bool:
+        return any(p.figure for p in self.problems)
+
+    def write_figures(
+        self, outdir: str | Path, key: bool = False, suffix: str = "pdf"
+    ) -> list[Path]:
+        """Draw the problems' figures (the key's with ``key``) into ``outdir`` as the files
+        the documents name: ``fig-A-3.pdf`` (vector PDF for LaTeX) or ``.svg`` for Markdown."""
+        from symderiv.worksheet.figures import write_figures
+
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        return write_figures(self.problems, self.letter, self.lang, outdir, key, suffix)
+
     def build_pdf(self, outdir: str | Path, key: bool = False, *, stem: str | None = None) -> Path:
-        """Write the ``.tex`` into ``outdir`` and compile it; return the PDF's path."""
+        """Write the ``.tex`` and its figures into ``outdir`` and compile it; return the PDF."""
         from symderiv.worksheet.pdf import compile_pdf
 
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
+        self.write_figures(outdir, key)
         name = stem or f"{'key' if key else 'sheet'}-{self.letter}"
         tex = outdir / f"{name}.tex"
         tex.write_text(self.to_latex(key=key), encoding="utf-8")
@@ -142,10 +165,32 @@ def _render(name: str, ws: Worksheet, key: bool, context: dict[str, Any]) -> str
     return text.lstrip("\n")
 
 
+def _figure_latex(ws: Worksheet, p: Problem, key: bool) -> str:
+    """The problem's figure, centred under the question (the worked answer's in the key, before
+    the solution), with its caption."""
+    if not p.figure:
+        return ""
+    name = figure_name(p, ws.letter, key, "pdf")
+    return (
+        "\\par\\nopagebreak\\begin{center}\n"
+        f"\\includegraphics{{{name}}}\\par\\smallskip\n"
+        f"{{\\small {caption_latex(p, ws.lang, key)}}}\n"
+        "\\end{center}"
+    )
+
+
 def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
+    def room(p: Problem, extra: float) -> Tex:
+        """The height to keep on the page before a question with a figure, so the question
+        and its figure (and on the sheet some workspace) are not split."""
+        rooms = KEY_FIGURE_ROOM_CM if key else FIGURE_ROOM_CM
+        return Tex(f"{rooms[p.figure] + extra:g}cm" if p.figure else "")
+
     def item(p: Problem) -> dict[str, Any]:
         return {
             "problem": p,
+            "figure": Tex(_figure_latex(ws, p, key)),
+            "room": room(p, 0),
             "statement": Tex(p.statement(ws.lang)[0]),
             "derivation": Tex(fit_align(math_names(narrow_align(p.solution_latex(ws.lang)))))
             if key
@@ -158,17 +203,28 @@ def _latex_context(ws: Worksheet, key: bool) -> dict[str, Any]:
             "title": s.title,
             "instructions": s.instructions,
             "questions": [
-                {"title": t, "items": [item(p) for p in q]}
+                {"title": t, "items": [item(p) for p in q], "room": room(q[0], 4.0)}
                 for q, t in zip(s.questions, s.titles, strict=True)
             ],
+            "room": room(s.questions[0][0], 5.0) or Tex("8\\baselineskip"),
         }
         for s in ws.sections
     ]
     return {
         "sections": sections,
         "engine": ws.engine,
+        "graphics": ws.has_figures,
         "running_title": running_title(ws.spec.title),
     }
+
+
+def _figure_markdown(ws: Worksheet, p: Problem, key: bool) -> str:
+    """The problem's figure as a Markdown image (SVG beside the document) and its caption."""
+    if not p.figure:
+        return ""
+    caption = caption_markdown(p, ws.lang, key)
+    alt = markdown_escape(caption.split(".")[0])
+    return f"![{alt}]({figure_name(p, ws.letter, key, 'svg')})\n\n*{caption}*"
 
 
 def _markdown_context(ws: Worksheet, key: bool) -> dict[str, Any]:
@@ -178,6 +234,7 @@ def _markdown_context(ws: Worksheet, key: bool) -> dict[str, Any]:
             "statement": p.statement(ws.lang)[1],
             "derivation": p.solution_markdown(ws.lang) if key else "",
             "answer": p.answer_latex(ws.lang),
+            "figure": _figure_markdown(ws, p, key),
         }
 
     sections = [

@@ -56,6 +56,8 @@ class Problem:
     vars: tuple[str, ...] = ()
     at: tuple[tuple[str, str], ...] | None = None
     defs: tuple[tuple[str, str], ...] = ()
+    #: "tangent", "contour" or "taylor": the figure drawn with the question and the key.
+    figure: str | None = None
 
     def __repr__(self) -> str:
         return f"<Problem {self.id} ({self.kind}): {self.function}, {self.points} points>"
@@ -86,7 +88,21 @@ class Problem:
         if self.kind == "backprop":
             values = r.gradient_values if self.at else None
             return dict(values if values is not None else r.gradient)
+        if self.kind == "slope":
+            return sp.simplify(r.result.subs(r.var, self.point[self.var]))
+        if self.kind == "saddle":
+            return self.letters()[0]
         raise AssertionError(self.kind)
+
+    def lettered(self) -> list[Any]:
+        """A saddle problem's critical points as lettered on its figure (A, B, ...)."""
+        from symderiv.plot.problems import lettered_points
+
+        return lettered_points(self.result)
+
+    def letters(self) -> list[str]:
+        """The letters of the saddle points on a saddle problem's figure."""
+        return [p.letter for p in self.lettered() if p.kind == "saddle"]
 
     @property
     def verified(self) -> bool:
@@ -174,6 +190,15 @@ class Problem:
             return r",\quad ".join(
                 r"\frac{\partial L}{\partial %s} = %s" % (latex_str(sp.Symbol(k)), latex_str(v))
                 for k, v in self.expected.items()
+            )
+        if self.kind == "slope":
+            return r"f'(%s) = %s" % (self.point_latex(), latex_str(self.expected))
+        if self.kind == "saddle":
+            saddle = next(p for p in self.result if p.kind == "saddle")
+            return r"\text{%s} = \left(%s\right),\ \text{%s}" % (
+                self.expected,
+                ", ".join(latex_str(c) for c in saddle.coordinates),
+                escape_text(labels["saddle"]),
             )
         raise AssertionError(self.kind)
 

@@ -96,6 +96,52 @@ def question_parts(p: Problem, lang: str) -> list[tuple[str, str]]:
             ("m", a),
             ("t", "."),
         ]
+    if p.kind == "slope":
+        a = r"%s = %s" % (v, p.point_latex())
+        fa = r"f'(%s)" % p.point_latex()
+        if ko:
+            return [
+                ("t", "그림은 "),
+                ("m", f),
+                ("t", "의 그래프와 "),
+                ("m", a),
+                ("t", "에서의 접선입니다. 그래프에서 접선의 기울기를 읽고, 미분하여 "),
+                ("m", fa),
+                ("t", "의 정확한 값을 구하시오."),
+            ]
+        return [
+            ("t", "The figure shows the graph of "),
+            ("m", f),
+            ("t", " and its tangent line at "),
+            ("m", a),
+            ("t", ". Read the slope of the tangent from the graph, then find "),
+            ("m", fa),
+            ("t", " exactly by differentiating."),
+        ]
+    if p.kind == "saddle":
+        if ko:
+            return [
+                ("t", "그림은 "),
+                ("m", f),
+                ("t", "의 등고선과 "),
+                ("m", r"-\nabla f"),
+                (
+                    "t",
+                    ", 그리고 문자로 표시한 임계점입니다. 어느 점이 안장점입니까? "
+                    "헤시안으로 확인하시오.",
+                ),
+            ]
+        return [
+            ("t", "The figure shows the contours of "),
+            ("m", f),
+            ("t", " with "),
+            ("m", r"-\nabla f"),
+            (
+                "t",
+                " and its critical points, lettered. Which point is the saddle point? "
+                "Confirm it with the Hessian.",
+            ),
+        ]
     if p.kind == "backprop":
         grads = ", ".join(
             r"\frac{\partial L}{\partial %s}" % latex_str(sp.Symbol(k)) for k in p.vars

@@ -13,6 +13,12 @@ problems. A problem is explicit (``function = "x^2 sin(x)"``) or drawn from a ba
     [[sections.problems]]
     bank = "chain-rule"
     count = 3
+
+A problem may carry a figure (``figure = "tangent"`` with ``at = a`` on a derivative,
+``"contour"`` on critical points or a Hessian of two variables, ``"taylor"`` on a Taylor
+problem): the sheet shows the question's figure, the key the worked answer's. ``kind =
+"slope"`` (read f'(a) from the graph, ``at = a``) and ``kind = "saddle"`` (which lettered
+critical point is the saddle) always carry theirs. Figures need ``symderiv[plot]``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,17 @@ from symderiv.errors import SymderivError
 LANGUAGES = ("en", "ko")
 #: Kinds a problem may have; "partial" is a derivative with respect to one of several variables,
 #: "hessian" the second-derivative test at a point.
-KINDS = ("derivative", "partial", "gradient", "hessian", "critical_points", "taylor", "backprop")
+KINDS = (
+    "derivative",
+    "partial",
+    "gradient",
+    "hessian",
+    "critical_points",
+    "taylor",
+    "backprop",
+    "slope",
+    "saddle",
+)
 MAX_COUNT = 50
 MAX_ORDER = 4
 MAX_TAYLOR_ORDER = 8
@@ -43,7 +59,18 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "critical_points": ("vars",),
     "taylor": ("var", "at", "order"),
     "backprop": ("wrt", "at", "defs"),
+    "slope": ("var", "at"),
+    "saddle": ("vars",),
 }
+#: Figures a problem may carry, and the kinds each one can show ("slope" and "saddle"
+#: problems always carry theirs: "read the slope from the graph", "which point is the saddle").
+FIGURES: dict[str, tuple[str, ...]] = {
+    "tangent": ("derivative", "slope"),
+    "contour": ("critical_points", "hessian", "saddle"),
+    "taylor": ("taylor",),
+}
+#: The figure a kind carries without being asked.
+DEFAULT_FIGURES = {"slope": "tangent", "saddle": "contour"}
 
 
 class WorksheetError(SymderivError, ValueError):
@@ -81,6 +108,8 @@ class ProblemSpec:
     #: backprop: the parameters of the gradient and the named intermediate formulas.
     wrt: tuple[str, ...] | None = None
     defs: tuple[tuple[str, str], ...] = ()
+    #: "tangent", "contour" or "taylor": a figure drawn with the question (and the key).
+    figure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +302,7 @@ class _Reader:
             "count",
             "difficulty",
             "points",
+            "figure",
         }
         for key in table:
             if key not in known:
@@ -297,11 +327,22 @@ class _Reader:
             for key in ("function", "var", "vars", "order", "kind", "at", "wrt", "defs"):
                 if key in table:
                     self.fail(f"{key!r} does not apply to a bank problem", key, None, line)
+            kind = BANKS[bank].kind
+            figure = self.figure(table, kind, line, bank=True)
+            difficulty = self.integer(table, "difficulty", 1, 1, 3, line)
+            if figure == "contour" and kind == "hessian" and difficulty == 3:
+                self.fail(
+                    "a contour figure needs two variables; difficulty 3 of this bank has three",
+                    "figure",
+                    figure,
+                    line,
+                )
             return ProblemSpec(
-                kind=BANKS[bank].kind,
+                kind=kind,
+                figure=figure,
                 bank=bank,
                 count=self.integer(table, "count", 1, 1, MAX_COUNT, line),
-                difficulty=self.integer(table, "difficulty", 1, 1, 3, line),
+                difficulty=difficulty,
                 points=pts,
                 line=self.lines.find("bank", bank, line) or line,
             )
@@ -311,12 +352,14 @@ class _Reader:
         for key in ("count", "difficulty"):
             if key in table:
                 self.fail(f"{key!r} applies only to bank problems", key, None, line)
+        figure = self.figure(table, kind, line)
         for key in ("var", "vars", "order", "at", "wrt", "defs"):
-            if key in table and key not in KIND_KEYS[kind]:
+            tangent_at = key == "at" and figure == "tangent"
+            if key in table and key not in KIND_KEYS[kind] and not tangent_at:
                 self.fail(f"{key!r} does not apply to kind {kind!r}", key, None, line)
         function = self.text(table, "function", "", line)
         fline = self.lines.find("function", function, line) or line
-        if kind in ("derivative", "partial", "taylor"):
+        if kind in ("derivative", "partial", "taylor", "slope"):
             var = table.get("var")
             if var is not None and (not isinstance(var, str) or not var.strip()):
                 self.fail(f"'var' must be a variable name, got {var!r}", "var", None, line)
@@ -334,7 +377,16 @@ class _Reader:
                 vline or fline,
             )
             at = None
-            if kind == "taylor":
+            if figure == "tangent" and "at" not in table:
+                self.fail(
+                    f"a {kind} problem with a tangent figure needs the point: at = 1",
+                    "figure",
+                    figure,
+                    line,
+                )
+            if figure == "tangent" and order != 1:
+                self.fail("a tangent figure goes with a first derivative", "order", None, line)
+            if kind == "taylor" or figure == "tangent":
                 names = sorted(str(s) for s in expr.free_symbols)
                 name = var or (names[0] if names else "x")
                 at = ((name, self.value(table.get("at", 0), "at", line)),)
@@ -346,6 +398,7 @@ class _Reader:
                 points=pts,
                 line=fline,
                 at=at,
+                figure=figure,
             )
         expr = _check_function(function, None, kind, fline, self.source)
         free = sorted(str(s) for s in expr.free_symbols)
@@ -384,7 +437,41 @@ class _Reader:
             )
         if at is not None:
             at = tuple(sorted(at, key=lambda pair: variables.index(pair[0])))
-        return ProblemSpec(kind=kind, function=function, points=pts, line=fline, vars=names, at=at)
+        if figure == "contour" and len(variables) != 2:
+            self.fail(
+                f"a contour figure needs a function of two variables, not {len(variables)}",
+                "figure",
+                figure,
+                line,
+            )
+        return ProblemSpec(
+            kind=kind, function=function, points=pts, line=fline, vars=names, at=at, figure=figure
+        )
+
+    def figure(
+        self, table: Mapping[str, Any], kind: str, line: int | None, bank: bool = False
+    ) -> str | None:
+        """The problem's figure: as asked (and fit for its kind), or its kind's own."""
+        if "figure" not in table:
+            return DEFAULT_FIGURES.get(kind)
+        figure = table["figure"]
+        if figure not in FIGURES:
+            self.fail(
+                f"unknown figure {figure!r} (available: {', '.join(FIGURES)})",
+                "figure",
+                None,
+                line or 0,
+            )
+        fits = FIGURES[figure]
+        if kind not in fits or (bank and kind == "derivative"):
+            what = "this bank's problems" if bank else f"a {kind} problem"
+            self.fail(
+                f"a {figure} figure does not fit {what} (it goes with: {', '.join(fits)})",
+                "figure",
+                figure,
+                line or 0,
+            )
+        return figure
 
     def value(self, value: Any, key: str, line: int | None) -> str:
         """A number (or constant text such as "1/2" or "pi/4") as text the parser reads."""
@@ -513,7 +600,7 @@ def _check_function(
     names = sorted(str(s) for s in expr.free_symbols)
     if var is not None and var not in names and names:
         raise WorksheetError(f"variable {var!r} does not occur in {function!r}", var_line, source)
-    if var is None and len(names) > 1 and kind in ("derivative", "partial", "taylor"):
+    if var is None and len(names) > 1 and kind in ("derivative", "partial", "taylor", "slope"):
         raise WorksheetError(
             f'{function!r} has several variables ({", ".join(names)}): say which with var = "..."',
             line,
