@@ -280,3 +280,26 @@ def test_bank_question_wording() -> None:
     assert en.startswith("Starting from ") and "take two steps of gradient descent" in en
     assert en.endswith("Give the point reached.")
     assert rf"\eta = {bank_descent.learning_rate(draft)}" in en
+
+
+def test_13_6_worksheet_descent_bank_keys_grade_correct() -> None:
+    """The gradient-descent bank is registered: a sheet draws it, and the grader accepts
+    every expected answer of its answers JSON (the key and the grader agree)."""
+    spec = {
+        "title": "Gradient descent practice",
+        "sections": [
+            {
+                "title": "Steps",
+                "problems": [{"bank": "gradient-descent", "count": 4, "difficulty": 2}],
+            }
+        ],
+    }
+    ws = sd.worksheet(spec, seed=5)
+    entries = ws.answers()
+    assert [e["problem"]["kind"] for e in entries] == ["descent"] * 4
+    for entry in entries:
+        answer = "(" + ", ".join(entry["expected"]) + ")"
+        if len(entry["expected"]) == 1:
+            answer = entry["expected"][0]
+        verdict = sd.grade(entry["problem"], answer)
+        assert verdict.status == "correct", (entry, verdict.feedback)

@@ -9,6 +9,7 @@ import sympy as sp
 
 from symderiv.notation import latex_str
 from symderiv.parsing import parse
+from symderiv.worksheet.bank_descent import grader_problem as descent_problem
 from symderiv.worksheet.problem import DERIVATIVE_KINDS, function_text
 
 if TYPE_CHECKING:
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 def grader_problem(p: Problem) -> dict[str, Any]:
     """What is asked, in the grader's problem format."""
+    if p.kind == "descent":
+        return descent_problem(p, p.function)
     if p.kind in DERIVATIVE_KINDS:
         return {
             "kind": "derivative",
@@ -91,6 +94,8 @@ def backprop_gradient(p: Problem) -> list[sp.Expr]:
 
 def expected_json(p: Problem) -> Any:
     e = p.expected
+    if p.kind == "descent":
+        return [sp.sstr(c) for c in e]
     if p.kind == "gradient":
         return [sp.sstr(c) for c in e]
     if p.kind == "backprop":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symderiv.functions import relu, sigmoid, softplus
+from symderiv.worksheet.bank_descent import BANK_NAME, TITLE_EN, TITLE_KO, descent_steps
 
 x, y, z, w, b = sp.symbols("x y z w b")
 R = sp.Rational
@@ -630,5 +631,6 @@ BANKS: dict[str, Bank] = {
             find_saddle,
             (60, 60, 60),
         ),
+        Bank(BANK_NAME, "descent", TITLE_EN, TITLE_KO, descent_steps),
     )
 }

@@ -131,6 +131,11 @@ def _solve(
         return taylor(text, var, next(iter(point.values()), 0), order)
     if kind == "backprop":
         return backprop(text, names, point or None, defs=dict(defs))
+    if kind == "descent":
+        from symderiv.optim import descend
+
+        lr = dict(defs)["lr"]
+        return descend(text, dict(at or ()), lr=lr, steps=order, tol=0, exact=True, vars=names)
     raise WorksheetError(f"unknown kind {kind!r}")
 
 
@@ -202,6 +207,8 @@ def _small(value: sp.Expr, limit: int) -> bool:
 def _fair(draft: Draft, solution: Any, limit: int) -> bool:
     """Is the answer of a size that suits the difficulty, and not degenerate?"""
     kind = draft.kind
+    if kind == "descent":  # the bank draws only fair descent problems
+        return True
     if kind in DERIVATIVE_KINDS:
         result = solution.result
         return result != 0 and bool(result.free_symbols) and _small(result, limit)

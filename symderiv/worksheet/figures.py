@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from symderiv.errors import SymderivError
+from symderiv.notation import latex_str
 from symderiv.render.latex import escape_text
-from symderiv.render.printers import latex_str
 from symderiv.worksheet.spec import ProblemSpec, WorksheetError
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ import sympy as sp
 
 from symderiv.notation import latex_str
 from symderiv.parsing import parse
+from symderiv.worksheet.bank_descent import question_parts as descent_parts
 
 if TYPE_CHECKING:
     from symderiv.worksheet.problem import Problem
@@ -18,6 +19,8 @@ _ORDINALS = {2: "second", 3: "third", 4: "fourth"}
 
 def question_parts(p: Problem, lang: str) -> list[tuple[str, str]]:
     """The question as text ("t") and formula ("m") pieces."""
+    if p.kind == "descent":
+        return descent_parts(p, lang)
     f, op, v = p.function_latex(), p.operator_latex(), latex_str(sp.Symbol(p.var))
     ko = lang == "ko"
     if p.kind == "gradient":
