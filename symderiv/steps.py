@@ -41,6 +41,12 @@ class Printable:
     def to_dict(self) -> dict[str, Any]:
         return self._printer("dict")(self)
 
+    def plot(self, **options: Any) -> Any:
+        """The result's picture as a matplotlib Figure (``symderiv.plot.plot``: tangent,
+        Taylor overlay, contour map, descent path, computation graph); needs the [plot]
+        extra. Jupyter shows it inline; ``symderiv.plot.save(fig, "f.svg")`` writes it."""
+        return importlib.import_module("symderiv.plot").plot(self, **options)
+
     def _repr_latex_(self) -> str:
         # MathJax typesets a bare align* (or similar) environment as display math.
         return self.to_latex()
