@@ -85,9 +85,8 @@ def critical_text(cp: Any, lang: str) -> str:
     else:
         out.append(mv_message("critical_count", lang, count=len(cp.points)))
     for number, p in enumerate(cp.points, 1):
-        out.append(
-            f"{number}. {_point_line(p, cp.vars, lang, teacher_unicode)}  →  {kind_name(p.kind, lang)}"
-        )
+        point = _point_line(p, cp.vars, lang, teacher_unicode)
+        out.append(f"{number}. {point}  →  {kind_name(p.kind, lang)}")
         if p.classification is not None:
             out.extend(
                 indent_lines(classification_text(p.classification, lang, title=False), "   ")

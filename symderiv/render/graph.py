@@ -22,10 +22,17 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES, check_language
-from symderiv.notation import needs_parentheses, teacher_latex, teacher_unicode
+from symderiv.notation import (
+    needs_parentheses,
+    shape_latex,
+    shape_unicode,
+    teacher_latex,
+    teacher_unicode,
+)
 from symderiv.render.common import verification_line
 from symderiv.render.latex import escape_text
 from symderiv.rulebook import load_rulebook
+from symderiv.shapes import shape_of, shaped
 
 if TYPE_CHECKING:
     from symderiv.backprop import AdjointStep, Backprop, Edge, Node
@@ -160,6 +167,12 @@ def _latex_slash_partial(top: sp.Symbol, bottom: sp.Symbol) -> str:
     return r"\partial %s/\partial %s" % (teacher_latex(top), teacher_latex(bottom))
 
 
+def _local_latex(edge: Edge, symbols: dict[str, sp.Symbol]) -> str:
+    """∂parent/∂child = the local derivative, in LaTeX."""
+    partial = _latex_slash_partial(symbols[edge.parent], symbols[edge.child])
+    return f"{partial} = {teacher_latex(edge.local)}"
+
+
 def _rule_name(rule: str, lang: str) -> str:
     book = load_rulebook()
     return book[rule].name(lang) if rule in book else rule
@@ -219,7 +232,7 @@ def _step_lines(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
     )
     lines.append(indent + products)
     total = _sum_text([teacher_unicode(c.term) for c in step.contributions])
-    if total != products:
+    if total != products and not _only_reordered(step):
         lines.append(indent + total)
     if step.simplified != step.total:
         lines.append(indent + teacher_unicode(step.simplified))
@@ -234,6 +247,20 @@ def _step_lines(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
     return lines
 
 
+def _only_reordered(step: AdjointStep) -> bool:
+    """Whether the line of multiplied-out terms would only show the factors of the line
+    above in another order, with the simplified line still to come (so it can go)."""
+    return step.simplified != step.total and all(
+        c.term == c.adjoint * c.local_named for c in step.contributions
+    )
+
+
+def output_shape(bp: Backprop) -> sp.Expr:
+    """The output's formula as the learner typed it (SymPy's printed order otherwise)."""
+    named = bp.output_node.named
+    return shape_of(bp.source, named) if bp.source else shaped(named)
+
+
 def _number_factor(value: sp.Expr | None) -> str:
     text = _plain_number(value)
     return f"({text})" if text.startswith("-") or "/" in text else text
@@ -246,7 +273,7 @@ def backprop_to_text(bp: Backprop, lang: str = "en") -> str:
     """The node table, the backward pass and the gradient as plain (Unicode) text."""
     check_language(lang)
     out = bp.output
-    equation = f"{out} = {teacher_unicode(bp.output_node.named)}"
+    equation = f"{out} = {shape_unicode(output_shape(bp))}"
     lines = [_msg("title", lang, equation=equation)]
     if bp.definitions:
         lines.append(f"  {_msg('where', lang)} {_where(bp)}")
@@ -322,7 +349,7 @@ def _latex_step_rows(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
     )
     rows.append(rf"&= {products}")
     total = " + ".join(teacher_latex(c.term) for c in step.contributions)
-    if total != products:
+    if total != products and not _only_reordered(step):
         rows.append(rf"&= {total}")
     if step.simplified != step.total:
         rows.append(rf"&= {teacher_latex(step.simplified)}")
@@ -346,7 +373,7 @@ def backprop_to_markdown(bp: Backprop, lang: str = "en") -> str:
     check_language(lang)
     out = bp.output
     symbols = _symbols(bp)
-    equation = f"${teacher_latex(symbols[out])} = {teacher_latex(bp.output_node.named)}$"
+    equation = f"${teacher_latex(symbols[out])} = {shape_latex(output_shape(bp))}$"
     lines = [f"**{_msg('title', lang, equation=equation)}**", ""]
     if bp.definitions:
         where = ", ".join(
@@ -374,10 +401,7 @@ def backprop_to_markdown(bp: Backprop, lang: str = "en") -> str:
     for node in bp.nodes:
         edges = bp.edges_into(node.name)
         formula = _msg("input", lang) if node.is_input else f"${teacher_latex(node.formula)}$"
-        local = "<br>".join(
-            f"${_latex_slash_partial(symbols[e.parent], symbols[e.child])} = {teacher_latex(e.local)}$"
-            for e in edges
-        )
+        local = "<br>".join(f"${_local_latex(e, symbols)}$" for e in edges)
         rules = "<br>".join(_rule_name(e.rule, lang) for e in edges)
         cells = [
             f"${teacher_latex(node.symbol)}$",
@@ -430,10 +454,7 @@ def backprop_to_latex(bp: Backprop, lang: str = "en") -> str:
     for node in bp.nodes:
         edges = bp.edges_into(node.name)
         formula = text("input") if node.is_input else teacher_latex(node.formula)
-        local = r",\; ".join(
-            f"{_latex_slash_partial(symbols[e.parent], symbols[e.child])} = {teacher_latex(e.local)}"
-            for e in edges
-        )
+        local = r",\; ".join(_local_latex(e, symbols) for e in edges)
         cells = [teacher_latex(node.symbol), formula, local, teacher_latex(node.adjoint)]
         if numeric:
             cells += [_number_latex(node.value), _number_latex(node.adjoint_value)]

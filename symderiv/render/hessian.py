@@ -89,9 +89,7 @@ def hessian_text(h: Any, lang: str) -> str:
 
 def hessian_latex(h: Any, lang: str) -> str:
     names = ", ".join(teacher_latex(v) for v in h.vars)
-    title = mv_typeset(
-        "hessian_title", lang, "latex", f=f"${_f_latex(h)}$", vars=f"${names}$"
-    )
+    title = mv_typeset("hessian_title", lang, "latex", f=f"${_f_latex(h)}$", vars=f"${names}$")
     first = mv_typeset("first_partials", lang, "latex")
     out = [f"\\noindent {title}", "", f"\\noindent {first}", ""]
     for d in h.gradient.partials:
