@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sympy as sp
@@ -78,16 +79,51 @@ def verification_line(verification: Verification, lang: str, *, mark: bool = Tru
 
 #: Reasons the check gives in English, by the message key of their translation.
 _REASON_KEYS = {"the check was turned off": "reason_turned_off"}
+#: Labels the check writes into its reasons (what it evaluated), by message key.
+_LABEL_KEYS = {
+    "function": "label_function",
+    "result": "label_result",
+    "first expression": "label_first_expression",
+    "second expression": "label_second_expression",
+    "the value": "label_value",
+    "the derivative": "label_derivative",
+    "the second derivative": "label_second_derivative",
+    "the third derivative": "label_third_derivative",
+}
+_ORDER_LABEL = re.compile(r"the derivative of order (\d+)")
+
+
+def _label(value: object, lang: str) -> str:
+    """A label of the check ("function", "partial ∂f/∂x", "the derivative") in ``lang``."""
+    text = str(value)
+    if text in _LABEL_KEYS:
+        return message(_LABEL_KEYS[text], lang)
+    if text.startswith("partial "):
+        return message("label_partial", lang, name=text.removeprefix("partial "))
+    order = _ORDER_LABEL.fullmatch(text)
+    if order:
+        return message("label_order", lang, n=order.group(1))
+    return text
 
 
 def reason_text(verification: Verification, lang: str) -> str:
-    """Why the check did not run, in ``lang``: by the verification's ``reason_key`` (with
-    ``reason_values``) when it has one, else by the known English sentence."""
+    """Why the check did not run (or how it went), in ``lang``: by the verification's
+    ``reason_key`` (with ``reason_values``) when it has one, else by the known English
+    sentence."""
     key = getattr(verification, "reason_key", None) or _REASON_KEYS.get(verification.reason)
-    if key:
-        values = getattr(verification, "reason_values", None) or {}
-        return message(key, lang, **values)
-    return verification.reason or message("reason_unknown", lang)
+    if not key:
+        return verification.reason or message("reason_unknown", lang)
+    values = dict(getattr(verification, "reason_values", None) or ())
+    params = values.pop("params", None)
+    for name in ("what", "first"):
+        if name in values:
+            values[name] = _label(values[name], lang)
+    if "side" in values:
+        values["side"] = message(f"side_{values['side']}", lang) if values["side"] else ""
+    text = message(key, lang, **values)
+    if params is not None:
+        text += message("reason_params", lang, params=params)
+    return text
 
 
 def held_constant_note(
