@@ -12,7 +12,7 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.i18n import LANGUAGES, check_language
+from symderiv.i18n import LANGUAGES, PARTICLE_SPECS, check_language, fill, particle
 from symderiv.notation import teacher_latex, teacher_unicode
 from symderiv.render.latex import escape_text
 
@@ -46,7 +46,7 @@ def mv_message(key: str, lang: str = "en", **values: Any) -> str:
 
     In the templates, formulas are set off by backticks (`∂f/∂{a}`); plain text drops them.
     """
-    return _template(key, lang).replace("`", "").format(**values)
+    return fill(_template(key, lang).replace("`", ""), **values)
 
 
 #: Unicode the templates write inside formulas, as LaTeX math.
@@ -72,7 +72,8 @@ _MATH_UNICODE = {
     "ᵀ": "^{T}",
     **{chr(0x2080 + i): "_{%d}" % i for i in range(10)},
 }
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: {name}, or {name:를} for the value followed by its Korean particle (symderiv.i18n.fill).
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([가-힣]+))?\}")
 
 
 def unicode_math_latex(formula: str) -> str:
@@ -92,6 +93,8 @@ def _fill(segment: str, values: dict[str, str], literal: Show, value: Show) -> s
     for match in _PLACEHOLDER.finditer(segment):
         out.append(literal(segment[pos : match.start()]))
         out.append(value(values[match.group(1)]))
+        if match.group(2):
+            out.append(particle(str(values[match.group(1)]), PARTICLE_SPECS[match.group(2)]))
         pos = match.end()
     out.append(literal(segment[pos:]))
     return "".join(out)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import sympy as sp
 
-from symderiv.i18n import check_language
+from symderiv.i18n import check_language, fill
 from symderiv.notation import shape_latex, shape_unicode, teacher_latex, teacher_unicode
 from symderiv.render.common import format_error, verification_line
 from symderiv.render.json import expression_dict
@@ -48,7 +48,7 @@ def _template(key: str, lang: str) -> str:
 
 def _msg(key: str, lang: str, **values: object) -> str:
     """The sentence as plain text (formula spans lose their backticks)."""
-    return _template(key, lang).replace("`", "").format(**values)
+    return fill(_template(key, lang).replace("`", ""), **values)
 
 
 def _math_text(text: str) -> str:
