@@ -105,6 +105,7 @@ from symderiv.numeric import (
 )
 from symderiv.steps import Verification
 from symderiv.sympy_values import as_sympy
+from symderiv.verify_reasons import Why, no_points_reason, split_side, unevaluable_parts
 
 __all__ = [
     "DEFAULT_TIME_BUDGET",
@@ -127,7 +128,6 @@ _SCHEDULE: tuple[tuple[float, float, int, bool], ...] = (
 )
 #: The smallest and largest |x| sampled.
 _RANGE = (f"{min(r[0] for r in _SCHEDULE):g}", f"{max(r[1] for r in _SCHEDULE):g}")
-_RANGE_TEXT = f"|x| from {_RANGE[0]} to {_RANGE[1]}"
 _STENCIL = 1e-3  # relative half-width of the screening stencil
 _SCREEN_DPS = 20  # precision of the cheap screening evaluations
 _LEVELS = 4  # precisions tried per point: digits, 2, 4 and 8 times digits
@@ -266,15 +266,6 @@ class Comparison(NamedTuple):
         return True
 
 
-class _Why(NamedTuple):
-    """A reason in English (``text``) and as a message key with its values, so printers
-    can say it in the user's language (``symderiv.render.common.reason_text``)."""
-
-    text: str
-    key: str
-    values: tuple[tuple[str, object], ...] = ()
-
-
 class _Judgement(NamedTuple):
     verdict: str  # "pass", "fail" or "unsettled"
     error: Any
@@ -386,7 +377,7 @@ class _Check:
         accepted: list[tuple[float, ...]],
         errors: list[mpf],
         digits: int,
-        why: _Why,
+        why: Why,
         cut_short: str = "",
     ) -> Verification:
         text, values = why.text, why.values
@@ -407,9 +398,9 @@ class _Check:
             cut_short=cut_short,
         )
 
-    def _failure(self, xs: tuple[float, ...], judgement: _Judgement) -> _Why:
+    def _failure(self, xs: tuple[float, ...], judgement: _Judgement) -> Why:
         label, num, sym, _ = judgement.worst
-        what, side = _split_side(label)
+        what, side = split_side(label)
         values = {
             "where": self._where(xs),
             "what": what,
@@ -421,7 +412,7 @@ class _Check:
             "digits": judgement.digits,
         }
         text = self.mismatch.format(what=label, num=values["num"], sym=values["sym"])
-        return _Why(
+        return Why(
             f"at {values['where']} {text} (relative error "
             f"{values['error']} > {values['tolerance']}, at {judgement.digits} digits)",
             self.mismatch_key,
@@ -439,7 +430,7 @@ class _Check:
                 cut = budget.cut(
                     "the check", f"after {len(accepted)} of {self.points} points agreed"
                 )
-                why = _Why(
+                why = Why(
                     f"time budget: {cut}",
                     "reason_time_budget",
                     (
@@ -475,62 +466,18 @@ class _Check:
             return self._result(None, [], [], digits, self._no_points_reason())
         n = len(accepted)
         if n == self.points:
-            why = _Why(f"all {n} points agreed", "reason_agreed", (("n", n),))
+            why = Why(f"all {n} points agreed", "reason_agreed", (("n", n),))
         else:
-            why = _Why(
+            why = Why(
                 f"all {n} points agreed (only {n} usable of the {self.points} points wanted)",
                 "reason_agreed_some",
                 (("n", n), ("wanted", self.points)),
             )
         return self._result(True, accepted, errors, digits, why)
 
-    def _no_points_reason(self) -> _Why:
-        r = self.rejected
-        tried = sum(r.values())
+    def _no_points_reason(self) -> Why:
         labels = [label for label, _ in self.screens]
-        first = labels[0]
-        counted = (("tried", tried), ("low", _RANGE[0]), ("high", _RANGE[1]))
-        if r[first] + r["special"] == tried:
-            return _Why(
-                f"the {first} is not real (or not finite) anywhere we sampled "
-                f"({tried} points, {_RANGE_TEXT})",
-                "reason_not_real",
-                (("what", first), *counted),
-            )
-        for label in labels[1:]:
-            if r[label]:
-                return _Why(
-                    f"the {label} is not real (or not finite) at any sampled point where the "
-                    f"{first} is ({tried} points, {_RANGE_TEXT})",
-                    "reason_not_real_where",
-                    (("what", label), ("first", first), *counted),
-                )
-        if r["magnitude"]:
-            return _Why(
-                f"the values are too large (or too small) to evaluate with bounded work at "
-                f"every sampled point where the {first} is real ({tried} points, {_RANGE_TEXT})",
-                "reason_magnitude",
-                (("first", first), *counted),
-            )
-        if r["kink"]:
-            return _Why(
-                f"every usable sampled point was too close to a kink ({tried} points)",
-                "reason_kink",
-                (("tried", tried),),
-            )
-        if r["unsettled"]:
-            top = self.digits << (_LEVELS - 1)
-            return _Why(
-                f"the comparison did not settle at any sampled point, even at "
-                f"{top} digits ({tried} points)",
-                "reason_unsettled",
-                (("digits", top), ("tried", tried)),
-            )
-        return _Why(
-            f"finite differences could not be computed at any sampled point ({tried} points)",
-            "reason_no_differences",
-            (("tried", tried),),
-        )
+        return no_points_reason(self.rejected, labels, self.digits << (_LEVELS - 1), _RANGE)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -538,13 +485,13 @@ class _Check:
 
 def _prepare(
     named: Sequence[tuple[str, sp.Expr]], vars: Sequence[sp.Symbol], seed: int
-) -> tuple[dict[sp.Symbol, float], _Why | None]:
+) -> tuple[dict[sp.Symbol, float], Why | None]:
     """Parameter values for the free symbols that are not ``vars``, or a reason to stop."""
     for label, expr in named:
         ok, why = is_evaluable(expr)
         if not ok:
-            names = ", ".join(str(part) for part in _unevaluable_parts(expr))
-            return {}, _Why(
+            names = ", ".join(str(part) for part in unevaluable_parts(expr))
+            return {}, Why(
                 f"the {label} cannot be evaluated numerically: {why}",
                 "reason_unknown_function",
                 (("what", label), ("names", names or str(expr))),
@@ -554,24 +501,6 @@ def _prepare(
         free |= expr.free_symbols
     params = sorted(free - set(vars), key=str)
     return _parameter_values(random.Random(f"params-{seed}"), params), None
-
-
-def _unevaluable_parts(expr: sp.Expr) -> list[sp.Expr]:
-    """The smallest parts of ``expr`` that cannot be evaluated (f(x), floor(x), ...)."""
-    parts: list[sp.Expr] = []
-    for node in sp.preorder_traversal(expr):
-        innermost = node.args and not any(not is_evaluable(a)[0] for a in node.args if a.args)
-        if innermost and not is_evaluable(node)[0] and node not in parts:
-            parts.append(node)
-    return parts[:3]
-
-
-def _split_side(label: str) -> tuple[str, str]:
-    """("the derivative", "right") for "the derivative (right)"; ("∂f/∂x", "") for "∂f/∂x"."""
-    for side in ("right", "left"):
-        if label.endswith(f" ({side})"):
-            return label[: -len(side) - 3], side
-    return label, ""
 
 
 def _has_kinks(exprs: Sequence[sp.Expr]) -> bool:
@@ -594,7 +523,7 @@ def _compiled(
     return numeric_function(expr, vars, fixed, ctx=local_context(), through_complex=True)
 
 
-def _not_run(why: _Why, digits: int, method: str) -> Verification:
+def _not_run(why: Why, digits: int, method: str) -> Verification:
     return Verification(
         ok=None,
         max_rel_error=None,
