@@ -246,8 +246,29 @@ def test_particles_for_every_letter(letter: str) -> None:
 
 def test_implicit_title_particle_is_computed() -> None:
     d = sd.implicit("x^2 + y^2 = 1")
-    assert lines(d.to_text(lang="ko"))[0] == "x² + y² = 1의 음함수 미분 (y를 x의 함수로 봄)"
+    text = lines(d.to_text(lang="ko"))
+    assert text[0] == "x² + y² = 1의 음함수 미분 (y를 x의 함수로 봄)"
     assert "$y$를 $x$의 함수로 봄" in d.to_latex(lang="ko")
+    # the side's check, whose reason has no key yet, is still said in Korean
+    note = (
+        "     · 수치 확인을 하지 못했습니다: "
+        "여기서는 y(x)를 알 수 없으므로 결과는 곡선 위에서 확인합니다"
+    )
+    assert note in text
+
+
+def test_keyless_reasons_of_other_checks_in_korean() -> None:
+    from symderiv.steps import Verification
+
+    def korean(reason: str) -> str:
+        return reason_text(Verification(ok=None, max_rel_error=None, reason=reason), "ko")
+
+    assert korean("all 3 points on the curve agreed; parameters held at a = 1.2") == (
+        "곡선 위의 3개 점이 모두 일치했습니다; 고정한 매개변수: a = 1.2"
+    )
+    assert korean("covered by the check of order 3") == "3계 도함수의 확인에 포함됩니다"
+    assert korean("there is no variable to differentiate by") == "미분할 변수가 없습니다"
+    assert korean("something new") == "something new"  # unknown: kept, never lost
 
 
 # ------------------------------------------------------------------ the TOML texts
