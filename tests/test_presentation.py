@@ -120,6 +120,9 @@ def test_taylor_table_of_sigmoid_shows_the_derivations_forms() -> None:
     assert rows[3].startswith(f"  3  {last}  ")
     markdown = t.to_markdown()
     assert r"| 1 | $\sigma\left(x\right) \left(1 - \sigma\left(x\right)\right)$ |" in markdown
+    row = t.to_dict()["derivative_table"][2]["derivative"]
+    assert row["sympy"] == "(1 - 2*sigmoid(x))*(1 - sigmoid(x))*sigmoid(x)"
+    assert row["shown"]["text"] == "σ(x)·(1 - 2·σ(x))·(1 - σ(x))"
 
 
 # ------------------------------------------------------------------ backprop

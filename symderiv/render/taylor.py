@@ -20,10 +20,10 @@ import sympy as sp
 from symderiv.i18n import check_language, fill
 from symderiv.notation import shape_latex, shape_unicode, teacher_latex, teacher_unicode
 from symderiv.render.common import format_error, verification_line
-from symderiv.render.json import expression_dict
+from symderiv.render.json import expression_dict, shape_dict
 from symderiv.render.latex import escape_text
 from symderiv.render.mv_words import typeset
-from symderiv.shapes import shaped
+from symderiv.shapes import evaluated, shaped
 
 if TYPE_CHECKING:
     from symderiv.steps import Verification
@@ -469,6 +469,11 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _shape_entry(shape: sp.Expr) -> dict[str, Any]:
+    """SymPy's form of a shape tree's value beside the form as shown."""
+    return {**expression_dict(evaluated(shape)), "shown": shape_dict(shape)}
+
+
 def taylor_to_dict(t: Taylor) -> dict[str, Any]:
     """Plain data (``json.dumps`` takes it as is)."""
     if t.multivariate:
@@ -482,7 +487,7 @@ def taylor_to_dict(t: Taylor) -> dict[str, Any]:
         table = [
             {
                 "k": k,
-                "derivative": None if fk is None else expression_dict(fk),
+                "derivative": None if fk is None else _shape_entry(fk),
                 "value": expression_dict(value),
                 "coefficient": expression_dict(c),
             }
