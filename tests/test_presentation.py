@@ -65,6 +65,7 @@ def test_hessian_of_the_lesson_shows_the_teachers_gradient() -> None:
     assert (
         "    = 2(x - 3)              sum rule + derivative of the variable, constant rule" in text
     )
+    assert "∇f = (2(x - 3), 2(y + 1))" in text
     assert text[-3:-1] == ["H = ⎡2  0⎤", "    ⎣0  2⎦"]
     assert r"\[ H = \begin{pmatrix} 2 & 0 \\ 0 & 2 \end{pmatrix} \]" in lines(h.to_latex())
     data = h.to_dict()

@@ -29,6 +29,7 @@ from symderiv.render.mv_layout import (
     shown_matrix_latex,
     shown_matrix_text,
     shown_result_dict,
+    shown_text,
     vars_text,
 )
 from symderiv.render.mv_words import (
@@ -72,6 +73,7 @@ def hessian_text(h: Any, lang: str) -> str:
     for x, d in zip(h.vars, h.gradient.partials, strict=True):
         out.append(f"∂f/∂{teacher_unicode(x)}:")
         out.extend(indent_lines(derivation_to_text(d, lang=lang)))
+    out.append(f"∇f = ({', '.join(shown_text(d) for d in h.gradient.partials)})")
     out.append("")
     out.append(mv_message("second_partials", lang))
     for i in range(n):
@@ -94,6 +96,8 @@ def hessian_latex(h: Any, lang: str) -> str:
     out = [f"\\noindent {title}", "", f"\\noindent {first}", ""]
     for d in h.gradient.partials:
         out.extend([derivation_to_latex(d, lang=lang), ""])
+    column = shown_matrix_latex([[d] for d in h.gradient.partials])
+    out.extend([f"\\[ \\nabla f = {column} \\]", ""])
     out.extend([f"\\noindent {mv_typeset('second_partials', lang, 'latex')}", ""])
     for row in h.second:
         for d in row:
@@ -116,6 +120,8 @@ def hessian_markdown(h: Any, lang: str) -> str:
     out = [f"### {title}", "", f"#### {mv_message('first_partials', lang)}", ""]
     for d in h.gradient.partials:
         out.append(derivation_to_markdown(d, lang=lang))
+    column = shown_matrix_latex([[d] for d in h.gradient.partials])
+    out.extend([f"$$ \\nabla f = {column} $$", ""])
     out.extend([f"#### {mv_message('second_partials', lang)}", ""])
     for row in h.second:
         for d in row:
