@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
 from importlib import resources
 
@@ -29,7 +30,7 @@ def message(key: str, lang: str = "en", **values: object) -> str:
     """The sentence ``key`` in ``lang`` (English when Korean lacks it), filled in."""
     table = _messages()
     template = table.get(check_language(lang), {}).get(key) or table["en"][key]
-    return template.format(**values)
+    return fill(template, **values)
 
 
 #: Korean readings of Latin letters and digits that end in a final consonant (받침):
@@ -39,12 +40,31 @@ _FINAL_CONSONANT = frozenset("lmnrLMNR013678")
 #: ... and of those, the ones whose final consonant is ㄹ (which takes 로, not 으로).
 _FINAL_RIEUL = frozenset("lrLR178")
 #: Particle pairs: (after a final consonant, after a vowel).
-PARTICLES = {"topic": ("은", "는"), "object": ("을", "를"), "subject": ("이", "가")}
+PARTICLES = {
+    "topic": ("은", "는"),
+    "object": ("을", "를"),
+    "subject": ("이", "가"),
+    "with": ("과", "와"),
+}
+#: A Korean template writes the particle of a value as a format spec, in either form:
+#: ``{y:를}`` (or ``{y:을}``) is y followed by 을 or 를, whichever fits what y ends with.
+PARTICLE_SPECS = {
+    "은": "topic",
+    "는": "topic",
+    "이": "subject",
+    "가": "subject",
+    "을": "object",
+    "를": "object",
+    "과": "with",
+    "와": "with",
+    "로": "direction",
+    "으로": "direction",
+}
 
 
 def _final_consonant(word: str) -> tuple[bool, bool]:
     """(has a final consonant, that consonant is ㄹ) for the last sound of ``word``."""
-    last = word.rstrip(" )]}'′")[-1:] or "a"
+    last = word.rstrip(" )]}'′$`*")[-1:] or "a"
     code = ord(last) - 0xAC00
     if 0 <= code < 11172:
         final = code % 28
@@ -54,7 +74,7 @@ def _final_consonant(word: str) -> tuple[bool, bool]:
 
 def particle(word: str, kind: str) -> str:
     """The Korean particle for ``word``: ``kind`` is topic (은/는), object (을/를),
-    subject (이/가) or direction ((으)로).
+    subject (이/가), with (과/와) or direction ((으)로).
 
     >>> [particle(w, "topic") for w in ("y", "x", "l")]
     ['는', '는', '은']
@@ -71,3 +91,29 @@ def particle(word: str, kind: str) -> str:
 def with_particle(word: str, kind: str, lang: str) -> str:
     """``word`` followed by its particle in Korean; the word alone in other languages."""
     return word + particle(word, kind) if lang == "ko" else word
+
+
+class _ParticleFormatter(string.Formatter):
+    """``str.format`` that also reads a Korean particle as a format spec: ``{y:는}``."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        kind = PARTICLE_SPECS.get(format_spec)
+        if kind is None:
+            return super().format_field(value, format_spec)
+        text = format(value)
+        return text + particle(text, kind)
+
+
+_FORMATTER = _ParticleFormatter()
+
+
+def fill(template: str, **values: object) -> str:
+    """``template.format(**values)``, with ``{name:을}`` (any particle of a pair) giving the
+    value followed by the particle its last sound takes: ``{y:는}`` is "y는", ``{l:는}`` "l은".
+
+    >>> fill("{y:를} {x}의 함수로 봄", y="y", x="x")
+    'y를 x의 함수로 봄'
+    >>> fill("{name:은} 상수", name="l")
+    'l은 상수'
+    """
+    return _FORMATTER.format(template, **values)

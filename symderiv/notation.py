@@ -469,9 +469,18 @@ def teacher_unicode(expr: sp.Expr, *, partial: bool = False) -> str:
     """An evaluated SymPy expression in the derivations' presentation: SymPy's printed
     order, a number first, a positive term first, 2(3x + 1), 1/x² (for results that
     other modules print beside a derivation)."""
+    if not _shapeable(expr):
+        return unicode_str(expr)
     return shape_unicode(shaped(expr), partial=partial)
 
 
 def teacher_latex(expr: sp.Expr, *, partial: bool = False) -> str:
     """:func:`teacher_unicode` in LaTeX."""
+    if not _shapeable(expr):
+        return latex_str(expr)
     return shape_latex(shaped(expr), partial=partial)
+
+
+def _shapeable(expr: object) -> bool:
+    """An expression a shape tree can stand for (not a matrix, relation or plain number)."""
+    return isinstance(expr, sp.Expr) and not isinstance(expr, sp.MatrixBase)

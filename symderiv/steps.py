@@ -105,6 +105,9 @@ class Verification:
     digits: int = 30
     method: str = "finite differences (mpmath)"
     reason: str = ""
+    reason_key: str | None = None
+    reason_values: tuple = ()
+    cut_short: str = ""
 
     @property
     def ran(self) -> bool:
@@ -119,7 +122,14 @@ class Verification:
             "digits": self.digits,
             "method": self.method,
             "reason": self.reason,
+            "reason_key": self.reason_key,
+            "reason_values": {name: _jsonable_value(v) for name, v in self.reason_values},
+            "cut_short": self.cut_short,
         }
+
+
+def _jsonable_value(value: Any) -> Any:
+    return value if isinstance(value, int | float | str | bool) else str(value)
 
 
 def _jsonable_point(point: Any) -> Any:
@@ -128,7 +138,12 @@ def _jsonable_point(point: Any) -> Any:
     return float(point)
 
 
-NOT_VERIFIED = Verification(ok=None, max_rel_error=None, reason="the check was turned off")
+NOT_VERIFIED = Verification(
+    ok=None,
+    max_rel_error=None,
+    reason="the check was turned off",
+    reason_key="reason_turned_off",
+)
 
 
 @dataclass(frozen=True)

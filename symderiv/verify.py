@@ -105,6 +105,7 @@ from symderiv.numeric import (
 )
 from symderiv.steps import Verification
 from symderiv.sympy_values import as_sympy
+from symderiv.verify_reasons import Why, no_points_reason, split_side, unevaluable_parts
 
 __all__ = [
     "DEFAULT_TIME_BUDGET",
@@ -125,7 +126,8 @@ _SCHEDULE: tuple[tuple[float, float, int, bool], ...] = (
     (0.001, 0.01, 4, True),
     (30.0, 300.0, 4, True),
 )
-_RANGE_TEXT = "|x| from 0.001 to 300"
+#: The smallest and largest |x| sampled.
+_RANGE = (f"{min(r[0] for r in _SCHEDULE):g}", f"{max(r[1] for r in _SCHEDULE):g}")
 _STENCIL = 1e-3  # relative half-width of the screening stencil
 _SCREEN_DPS = 20  # precision of the cheap screening evaluations
 _LEVELS = 4  # precisions tried per point: digits, 2, 4 and 8 times digits
@@ -288,6 +290,7 @@ class _Check:
     single: bool = True  # report points as floats (one variable) or dicts
     stencil_screens: int = 1  # screens checked on the whole stencil; the rest at the point
     mismatch: str = "{what} is {num} numerically but {sym} from the expression checked"
+    mismatch_key: str = "reason_mismatch"
     rejected: Counter[str] = field(default_factory=Counter)
 
     # -- screening -------------------------------------------------------------------
@@ -365,11 +368,8 @@ class _Check:
     def _where(self, xs: tuple[float, ...]) -> str:
         return _describe([str(v) for v in self.vars], xs)
 
-    def _params_note(self) -> str:
-        if not self.params:
-            return ""
-        held = _describe([str(p) for p in self.params], list(self.params.values()))
-        return f"; parameters held at {held}"
+    def _params_held(self) -> str:
+        return _describe([str(p) for p in self.params], list(self.params.values()))
 
     def _result(
         self,
@@ -377,8 +377,14 @@ class _Check:
         accepted: list[tuple[float, ...]],
         errors: list[mpf],
         digits: int,
-        reason: str,
+        why: Why,
+        cut_short: str = "",
     ) -> Verification:
+        text, values = why.text, why.values
+        if self.params:
+            held = self._params_held()
+            text += f"; parameters held at {held}"
+            values += (("params", held),)
         return Verification(
             ok=ok,
             max_rel_error=float(max(errors)) if errors else None,
@@ -386,18 +392,31 @@ class _Check:
             tolerance=tolerance_for(self.digits),
             digits=digits,
             method=self.method.format(digits=digits),
-            reason=reason + self._params_note(),
+            reason=text,
+            reason_key=why.key,
+            reason_values=values,
+            cut_short=cut_short,
         )
 
-    def _failure(self, xs: tuple[float, ...], judgement: _Judgement) -> str:
-        what, num, sym, _ = judgement.worst
-        text = self.mismatch.format(
-            what=what, num=describe_number(num, 12), sym=describe_number(sym, 12)
-        )
-        return (
-            f"at {self._where(xs)} {text} (relative error "
-            f"{describe_number(judgement.error, 3)} > {tolerance_for(self.digits):.0e}, "
-            f"at {judgement.digits} digits)"
+    def _failure(self, xs: tuple[float, ...], judgement: _Judgement) -> Why:
+        label, num, sym, _ = judgement.worst
+        what, side = split_side(label)
+        values = {
+            "where": self._where(xs),
+            "what": what,
+            "side": side,
+            "num": describe_number(num, 12),
+            "sym": describe_number(sym, 12),
+            "error": describe_number(judgement.error, 3),
+            "tolerance": f"{tolerance_for(self.digits):.0e}",
+            "digits": judgement.digits,
+        }
+        text = self.mismatch.format(what=label, num=values["num"], sym=values["sym"])
+        return Why(
+            f"at {values['where']} {text} (relative error "
+            f"{values['error']} > {values['tolerance']}, at {judgement.digits} digits)",
+            self.mismatch_key,
+            tuple(values.items()),
         )
 
     def run(self) -> Verification:
@@ -411,7 +430,16 @@ class _Check:
                 cut = budget.cut(
                     "the check", f"after {len(accepted)} of {self.points} points agreed"
                 )
-                return self._result(None, accepted, errors, digits, f"time budget: {cut}")
+                why = Why(
+                    f"time budget: {cut}",
+                    "reason_time_budget",
+                    (
+                        ("seconds", f"{budget.seconds:g}"),
+                        ("done", len(accepted)),
+                        ("wanted", self.points),
+                    ),
+                )
+                return self._result(None, accepted, errors, digits, why, budget.cut_short)
             why = self._screen(xs)
             if why is not None:
                 self.rejected[why] += 1
@@ -436,44 +464,20 @@ class _Check:
                 break
         if not accepted:
             return self._result(None, [], [], digits, self._no_points_reason())
-        note = (
-            ""
-            if len(accepted) == self.points
-            else (f" (only {len(accepted)} usable of the {self.points} points wanted)")
-        )
-        return self._result(
-            True, accepted, errors, digits, f"all {len(accepted)} points agreed{note}"
-        )
+        n = len(accepted)
+        if n == self.points:
+            why = Why(f"all {n} points agreed", "reason_agreed", (("n", n),))
+        else:
+            why = Why(
+                f"all {n} points agreed (only {n} usable of the {self.points} points wanted)",
+                "reason_agreed_some",
+                (("n", n), ("wanted", self.points)),
+            )
+        return self._result(True, accepted, errors, digits, why)
 
-    def _no_points_reason(self) -> str:
-        r = self.rejected
-        tried = sum(r.values())
+    def _no_points_reason(self) -> Why:
         labels = [label for label, _ in self.screens]
-        first = labels[0]
-        if r[first] + r["special"] == tried:
-            return (
-                f"the {first} is not real (or not finite) anywhere we sampled "
-                f"({tried} points, {_RANGE_TEXT})"
-            )
-        for label in labels[1:]:
-            if r[label]:
-                return (
-                    f"the {label} is not real (or not finite) at any sampled point where the "
-                    f"{first} is ({tried} points, {_RANGE_TEXT})"
-                )
-        if r["magnitude"]:
-            return (
-                f"the values are too large (or too small) to evaluate with bounded work at "
-                f"every sampled point where the {first} is real ({tried} points, {_RANGE_TEXT})"
-            )
-        if r["kink"]:
-            return f"every usable sampled point was too close to a kink ({tried} points)"
-        if r["unsettled"]:
-            return (
-                f"the comparison did not settle at any sampled point, even at "
-                f"{self.digits << (_LEVELS - 1)} digits ({tried} points)"
-            )
-        return f"finite differences could not be computed at any sampled point ({tried} points)"
+        return no_points_reason(self.rejected, labels, self.digits << (_LEVELS - 1), _RANGE)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -481,12 +485,17 @@ class _Check:
 
 def _prepare(
     named: Sequence[tuple[str, sp.Expr]], vars: Sequence[sp.Symbol], seed: int
-) -> tuple[dict[sp.Symbol, float], str | None]:
+) -> tuple[dict[sp.Symbol, float], Why | None]:
     """Parameter values for the free symbols that are not ``vars``, or a reason to stop."""
     for label, expr in named:
         ok, why = is_evaluable(expr)
         if not ok:
-            return {}, f"the {label} cannot be evaluated numerically: {why}"
+            names = ", ".join(str(part) for part in unevaluable_parts(expr))
+            return {}, Why(
+                f"the {label} cannot be evaluated numerically: {why}",
+                "reason_unknown_function",
+                (("what", label), ("names", names or str(expr))),
+            )
     free: set[sp.Symbol] = set()
     for _, expr in named:
         free |= expr.free_symbols
@@ -514,14 +523,16 @@ def _compiled(
     return numeric_function(expr, vars, fixed, ctx=local_context(), through_complex=True)
 
 
-def _not_run(reason: str, digits: int, method: str) -> Verification:
+def _not_run(why: Why, digits: int, method: str) -> Verification:
     return Verification(
         ok=None,
         max_rel_error=None,
         tolerance=tolerance_for(digits),
         digits=digits,
         method=method.format(digits=digits),
-        reason=reason,
+        reason=why.text,
+        reason_key=why.key,
+        reason_values=why.values,
     )
 
 
@@ -734,4 +745,5 @@ def verify_equal(
         single=False,
         stencil_screens=2,
         mismatch="the first expression is {num} but the second is {sym}",
+        mismatch_key="reason_mismatch_equal",
     ).run()

@@ -97,7 +97,7 @@ def test_formats(lang):
         assert "음함수 미분" in text and "양변을 x에 대해 미분합니다" in text
     else:
         assert "Differentiate both sides with respect to x" in text
-    assert "\\frac{dy}{dx} = - \\frac{x}{y}" in d.to_latex(lang)
+    assert "\\frac{dy}{dx} = -\\frac{x}{y}" in d.to_latex(lang)
     assert d.to_markdown(lang).startswith("### ")
     data = json.loads(json.dumps(d.to_dict(), ensure_ascii=False))
     assert data["schema"] == "symderiv.implicit/1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sympy as sp
@@ -76,18 +77,98 @@ def verification_line(verification: Verification, lang: str, *, mark: bool = Tru
     return line if mark else line[2:]
 
 
-#: Reasons the check gives in English, by the message key of their translation.
-_REASON_KEYS = {"the check was turned off": "reason_turned_off"}
+#: Reasons other checks (implicit, at-a-point, backprop, Taylor) give in English without a
+#: ``reason_key``, by the message key of their translation: a fixed sentence, or a pattern
+#: whose named groups are the message's values. A verification with a ``reason_key`` needs
+#: none of these.
+_REASON_PATTERNS = tuple(
+    (key, re.compile(pattern))
+    for key, pattern in (
+        ("reason_turned_off", r"the check was turned off"),
+        ("reason_nothing_checked", r"nothing could be checked"),
+        ("reason_no_variable", r"there is no variable to differentiate by"),
+        ("reason_no_curve_point", r"no point of the curve was found to check at"),
+        (
+            "reason_implicit_unknown",
+            r"(?P<yx>\S+) is unknown here; the result is checked on the curve",
+        ),
+        ("reason_curve_agreed", r"all (?P<n>\d+) points on the curve agreed"),
+        ("reason_point_symbols", r"the point or the function holds symbols without values"),
+        ("reason_point_agreed", r"all (?P<n>\d+) values agreed at the point"),
+        (
+            "reason_point_disagrees",
+            r"a claimed derivative disagrees with finite differences at the point",
+        ),
+        ("reason_checks_agreed", r"all (?P<n>\d+) checks agreed"),
+        ("reason_covered", r"covered by the check of order (?P<order>\d+)"),
+        ("reason_params", r"parameters held at (?P<params>.+)"),
+        ("reason_checks_ran", r"(?P<ran>\d+) of (?P<total>\d+) checks ran"),
+    )
+)
+#: Labels the check writes into its reasons (what it evaluated), by message key.
+_LABEL_KEYS = {
+    "function": "label_function",
+    "result": "label_result",
+    "first expression": "label_first_expression",
+    "second expression": "label_second_expression",
+    "the value": "label_value",
+    "the derivative": "label_derivative",
+    "the second derivative": "label_second_derivative",
+    "the third derivative": "label_third_derivative",
+}
+_ORDER_LABEL = re.compile(r"the derivative of order (\d+)")
+
+
+def _label(value: object, lang: str) -> str:
+    """A label of the check ("function", "partial ∂f/∂x", "the derivative") in ``lang``."""
+    text = str(value)
+    if text in _LABEL_KEYS:
+        return message(_LABEL_KEYS[text], lang)
+    if text.startswith("partial "):
+        return message("label_partial", lang, name=text.removeprefix("partial "))
+    order = _ORDER_LABEL.fullmatch(text)
+    if order:
+        return message("label_order", lang, n=order.group(1))
+    return text
 
 
 def reason_text(verification: Verification, lang: str) -> str:
-    """Why the check did not run, in ``lang``: by the verification's ``reason_key`` (with
-    ``reason_values``) when it has one, else by the known English sentence."""
-    key = getattr(verification, "reason_key", None) or _REASON_KEYS.get(verification.reason)
-    if key:
-        values = getattr(verification, "reason_values", None) or {}
-        return message(key, lang, **values)
-    return verification.reason or message("reason_unknown", lang)
+    """Why the check did not run (or how it went), in ``lang``: by the verification's
+    ``reason_key`` (with ``reason_values``) when it has one, else by the known English
+    sentence."""
+    key = getattr(verification, "reason_key", None)
+    if not key:
+        return _reason_from_text(verification.reason, lang) or message("reason_unknown", lang)
+    values = dict(getattr(verification, "reason_values", None) or ())
+    params = values.pop("params", None)
+    for name in ("what", "first"):
+        if name in values:
+            values[name] = _label(values[name], lang)
+    if "side" in values:
+        values["side"] = message(f"side_{values['side']}", lang) if values["side"] else ""
+    text = message(key, lang, **values)
+    if params is not None:
+        text += message("reason_params", lang, params=params)
+    return text
+
+
+def _reason_from_text(reason: str, lang: str) -> str:
+    """An English reason without a key, in ``lang``: each "; "-separated part that matches
+    a known sentence translated, the others kept."""
+    if lang == "en":
+        return reason
+    whole = _known_reason(reason, lang)
+    if whole is not None:
+        return whole
+    return "; ".join(_known_reason(part, lang) or part for part in reason.split("; "))
+
+
+def _known_reason(text: str, lang: str) -> str | None:
+    for key, pattern in _REASON_PATTERNS:
+        found = pattern.fullmatch(text)
+        if found:
+            return message(key, lang, **found.groupdict()).removeprefix("; ")
+    return None
 
 
 def held_constant_note(

@@ -8,7 +8,7 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.notation import latex_str, unicode_str
+from symderiv.notation import teacher_latex, teacher_unicode
 from symderiv.render.common import verification_line
 from symderiv.render.gradient import gradient_dict
 from symderiv.render.hessian import (
@@ -67,11 +67,14 @@ def _point_line(
 
 
 def critical_text(cp: Any, lang: str) -> str:
-    out = [mv_message("critical_title", lang, f=unicode_str(cp.expr), vars=vars_text(cp.vars)), ""]
+    out = [
+        mv_message("critical_title", lang, f=teacher_unicode(cp.expr), vars=vars_text(cp.vars)),
+        "",
+    ]
     for x, d in zip(cp.vars, cp.gradient.partials, strict=True):
-        out.append(f"∂f/∂{unicode_str(x)}:")
+        out.append(f"∂f/∂{teacher_unicode(x)}:")
         out.extend(indent_lines(derivation_to_text(d, lang=lang)))
-    out.append(f"∇f = {vector_text(cp.gradient.components, unicode_str)} = 0")
+    out.append(f"∇f = {vector_text(cp.gradient.components, teacher_unicode)} = 0")
     out.append("")
     for note in cp.notes:
         out.append(reason_text(note, lang))
@@ -82,9 +85,8 @@ def critical_text(cp: Any, lang: str) -> str:
     else:
         out.append(mv_message("critical_count", lang, count=len(cp.points)))
     for number, p in enumerate(cp.points, 1):
-        out.append(
-            f"{number}. {_point_line(p, cp.vars, lang, unicode_str)}  →  {kind_name(p.kind, lang)}"
-        )
+        point = _point_line(p, cp.vars, lang, teacher_unicode)
+        out.append(f"{number}. {point}  →  {kind_name(p.kind, lang)}")
         if p.classification is not None:
             out.extend(
                 indent_lines(classification_text(p.classification, lang, title=False), "   ")
@@ -95,9 +97,9 @@ def critical_text(cp: Any, lang: str) -> str:
 
 
 def critical_latex(cp: Any, lang: str) -> str:
-    names = ", ".join(latex_str(v) for v in cp.vars)
+    names = ", ".join(teacher_latex(v) for v in cp.vars)
     title = mv_typeset(
-        "critical_title", lang, "latex", f=f"${latex_str(cp.expr)}$", vars=f"${names}$"
+        "critical_title", lang, "latex", f=f"${teacher_latex(cp.expr)}$", vars=f"${names}$"
     )
     out = [f"\\noindent {title}", ""]
     for d in cp.gradient.partials:
@@ -122,7 +124,7 @@ def critical_latex(cp: Any, lang: str) -> str:
                 )
                 eig = p.classification.eigenvalues
                 if eig:
-                    reasons = f"$\\lambda = {', '.join(latex_str(v) for v in eig)}$. " + reasons
+                    reasons = f"$\\lambda = {', '.join(teacher_latex(v) for v in eig)}$. " + reasons
             out.append(f"\\item {line}: \\textbf{{{kind}}}. {reasons}")
         out.append("\\end{enumerate}")
     out.append("")
@@ -134,8 +136,8 @@ def critical_markdown(cp: Any, lang: str) -> str:
     title = mv_message(
         "critical_title",
         lang,
-        f=f"${latex_str(cp.expr)}$",
-        vars="$" + ", ".join(latex_str(v) for v in cp.vars) + "$",
+        f=f"${teacher_latex(cp.expr)}$",
+        vars="$" + ", ".join(teacher_latex(v) for v in cp.vars) + "$",
     )
     out = [f"### {title}", ""]
     for d in cp.gradient.partials:

@@ -22,10 +22,17 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES, check_language
-from symderiv.notation import latex_str, needs_parentheses, unicode_str
+from symderiv.notation import (
+    needs_parentheses,
+    shape_latex,
+    shape_unicode,
+    teacher_latex,
+    teacher_unicode,
+)
 from symderiv.render.common import verification_line
 from symderiv.render.latex import escape_text
 from symderiv.rulebook import load_rulebook
+from symderiv.shapes import shape_of, shaped
 
 if TYPE_CHECKING:
     from symderiv.backprop import AdjointStep, Backprop, Edge, Node
@@ -94,14 +101,14 @@ def _msg(key: str, lang: str, **values: object) -> str:
 
 def _factor(expr: sp.Expr) -> str:
     """``expr`` as a factor of a product, bracketed when it is a sum, negative or a quotient."""
-    text = unicode_str(expr)
+    text = teacher_unicode(expr)
     if needs_parentheses(expr) or text.startswith("-") or "/" in text:
         return f"({text})"
     return text
 
 
 def _latex_factor(expr: sp.Expr) -> str:
-    text = latex_str(expr)
+    text = teacher_latex(expr)
     if needs_parentheses(expr) or text.startswith("-"):
         return rf"\left({text}\right)"
     return text
@@ -137,13 +144,13 @@ def _number_latex(value: sp.Expr | None) -> str:
     if value is None:
         return ""
     if isinstance(value, sp.Rational):
-        return latex_str(value)
+        return teacher_latex(value)
     return (r"\approx " if _rounded(value) else "") + _plain_number(value)
 
 
 def _latex_equals(value: sp.Expr) -> str:
     if isinstance(value, sp.Rational):
-        return "= " + latex_str(value)
+        return "= " + teacher_latex(value)
     return (r"\approx " if _rounded(value) else "= ") + _plain_number(value)
 
 
@@ -152,12 +159,18 @@ def _partial(top: str, bottom: str) -> str:
 
 
 def _latex_partial(top: sp.Symbol, bottom: sp.Symbol) -> str:
-    return r"\frac{\partial %s}{\partial %s}" % (latex_str(top), latex_str(bottom))
+    return r"\frac{\partial %s}{\partial %s}" % (teacher_latex(top), teacher_latex(bottom))
 
 
 def _latex_slash_partial(top: sp.Symbol, bottom: sp.Symbol) -> str:
     """∂top/∂bottom written inline (for table cells)."""
-    return r"\partial %s/\partial %s" % (latex_str(top), latex_str(bottom))
+    return r"\partial %s/\partial %s" % (teacher_latex(top), teacher_latex(bottom))
+
+
+def _local_latex(edge: Edge, symbols: dict[str, sp.Symbol]) -> str:
+    """∂parent/∂child = the local derivative, in LaTeX."""
+    partial = _latex_slash_partial(symbols[edge.parent], symbols[edge.child])
+    return f"{partial} = {teacher_latex(edge.local)}"
 
 
 def _rule_name(rule: str, lang: str) -> str:
@@ -189,7 +202,7 @@ def _symbols(bp: Backprop) -> dict[str, sp.Symbol]:
     return {n.name: n.symbol for n in bp.nodes}
 
 
-def _where(bp: Backprop, show: Any = unicode_str) -> str:
+def _where(bp: Backprop, show: Any = teacher_unicode) -> str:
     return ", ".join(f"{name} = {show(f)}" for name, f in bp.definitions.items())
 
 
@@ -218,11 +231,11 @@ def _step_lines(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
         [f"{_factor(c.adjoint)}·{_factor(c.local_named)}" for c in step.contributions]
     )
     lines.append(indent + products)
-    total = _sum_text([unicode_str(c.term) for c in step.contributions])
-    if total != products:
+    total = _sum_text([teacher_unicode(c.term) for c in step.contributions])
+    if total != products and not _only_reordered(step):
         lines.append(indent + total)
     if step.simplified != step.total:
-        lines.append(indent + unicode_str(step.simplified))
+        lines.append(indent + teacher_unicode(step.simplified))
     if step.value is not None:
         numbers = _sum_text(
             [
@@ -232,6 +245,20 @@ def _step_lines(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
         )
         lines.append(f"{indent}{numbers} {_equals(step.value)}    ({_msg('numeric', lang)})")
     return lines
+
+
+def _only_reordered(step: AdjointStep) -> bool:
+    """Whether the line of multiplied-out terms would only show the factors of the line
+    above in another order, with the simplified line still to come (so it can go)."""
+    return step.simplified != step.total and all(
+        c.term == c.adjoint * c.local_named for c in step.contributions
+    )
+
+
+def output_shape(bp: Backprop) -> sp.Expr:
+    """The output's formula as the learner typed it (SymPy's printed order otherwise)."""
+    named = bp.output_node.named
+    return shape_of(bp.source, named) if bp.source else shaped(named)
 
 
 def _number_factor(value: sp.Expr | None) -> str:
@@ -246,7 +273,7 @@ def backprop_to_text(bp: Backprop, lang: str = "en") -> str:
     """The node table, the backward pass and the gradient as plain (Unicode) text."""
     check_language(lang)
     out = bp.output
-    equation = f"{out} = {unicode_str(bp.output_node.named)}"
+    equation = f"{out} = {shape_unicode(output_shape(bp))}"
     lines = [_msg("title", lang, equation=equation)]
     if bp.definitions:
         lines.append(f"  {_msg('where', lang)} {_where(bp)}")
@@ -267,13 +294,13 @@ def backprop_to_text(bp: Backprop, lang: str = "en") -> str:
     rows = [header]
     for node in bp.nodes:
         edges = bp.edges_into(node.name)
-        formula = _msg("input", lang) if node.is_input else unicode_str(node.formula)
-        first = [node.name, formula, "", "", unicode_str(node.adjoint)]
+        formula = _msg("input", lang) if node.is_input else teacher_unicode(node.formula)
+        first = [node.name, formula, "", "", teacher_unicode(node.adjoint)]
         if numeric:
             first += [number_text(node.value), number_text(node.adjoint_value)]
         for index, edge in enumerate(edges):
             row = first if index == 0 else [""] * len(header)
-            row[2] = f"{_partial(edge.parent, edge.child)} = {unicode_str(edge.local)}"
+            row[2] = f"{_partial(edge.parent, edge.child)} = {teacher_unicode(edge.local)}"
             row[3] = _rule_name(edge.rule, lang)
             rows.append(row)
         if not edges:
@@ -287,7 +314,7 @@ def backprop_to_text(bp: Backprop, lang: str = "en") -> str:
     lines.append(_msg("gradient", lang))
     values = bp.gradient_values
     for var, g in bp.gradient.items():
-        line = f"  {_partial(out, var)} = {unicode_str(g)}"
+        line = f"  {_partial(out, var)} = {teacher_unicode(g)}"
         if values is not None:
             line += f" {_equals(values[var])}"
         lines.append(line)
@@ -321,11 +348,11 @@ def _latex_step_rows(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
         for c in step.contributions
     )
     rows.append(rf"&= {products}")
-    total = " + ".join(latex_str(c.term) for c in step.contributions)
-    if total != products:
+    total = " + ".join(teacher_latex(c.term) for c in step.contributions)
+    if total != products and not _only_reordered(step):
         rows.append(rf"&= {total}")
     if step.simplified != step.total:
-        rows.append(rf"&= {latex_str(step.simplified)}")
+        rows.append(rf"&= {teacher_latex(step.simplified)}")
     if step.value is not None:
         numbers = " + ".join(
             rf"{_latex_number_factor(c.adjoint_value)} \cdot {_latex_number_factor(c.local_value)}"
@@ -337,7 +364,7 @@ def _latex_step_rows(bp: Backprop, step: AdjointStep, lang: str) -> list[str]:
 
 
 def _latex_number_factor(value: sp.Expr | None) -> str:
-    text = latex_str(value) if isinstance(value, sp.Rational) else _plain_number(value)
+    text = teacher_latex(value) if isinstance(value, sp.Rational) else _plain_number(value)
     return rf"\left({text}\right)" if text.startswith("-") else text
 
 
@@ -346,16 +373,17 @@ def backprop_to_markdown(bp: Backprop, lang: str = "en") -> str:
     check_language(lang)
     out = bp.output
     symbols = _symbols(bp)
-    equation = f"${latex_str(symbols[out])} = {latex_str(bp.output_node.named)}$"
+    equation = f"${teacher_latex(symbols[out])} = {shape_latex(output_shape(bp))}$"
     lines = [f"**{_msg('title', lang, equation=equation)}**", ""]
     if bp.definitions:
         where = ", ".join(
-            f"${latex_str(symbols[name])} = {latex_str(f)}$" for name, f in bp.definitions.items()
+            f"${teacher_latex(symbols[name])} = {teacher_latex(f)}$"
+            for name, f in bp.definitions.items()
         )
         lines += [f"{_msg('where', lang)} {where}", ""]
     if bp.at is not None:
         point = ", ".join(
-            f"${latex_str(sp.Symbol(k))} = {_number_latex(v)}$" for k, v in bp.at.items()
+            f"${teacher_latex(sp.Symbol(k))} = {_number_latex(v)}$" for k, v in bp.at.items()
         )
         lines += [f"{_msg('at', lang)} {point}", ""]
     numeric = bp.at is not None
@@ -372,18 +400,15 @@ def backprop_to_markdown(bp: Backprop, lang: str = "en") -> str:
     lines.append("|" + "---|" * len(header))
     for node in bp.nodes:
         edges = bp.edges_into(node.name)
-        formula = _msg("input", lang) if node.is_input else f"${latex_str(node.formula)}$"
-        local = "<br>".join(
-            f"${_latex_slash_partial(symbols[e.parent], symbols[e.child])} = {latex_str(e.local)}$"
-            for e in edges
-        )
+        formula = _msg("input", lang) if node.is_input else f"${teacher_latex(node.formula)}$"
+        local = "<br>".join(f"${_local_latex(e, symbols)}$" for e in edges)
         rules = "<br>".join(_rule_name(e.rule, lang) for e in edges)
         cells = [
-            f"${latex_str(node.symbol)}$",
+            f"${teacher_latex(node.symbol)}$",
             formula,
             local,
             rules,
-            f"${latex_str(node.adjoint)}$",
+            f"${teacher_latex(node.adjoint)}$",
         ]
         if numeric:
             cells += [f"${_number_latex(node.value)}$", f"${_number_latex(node.adjoint_value)}$"]
@@ -394,7 +419,7 @@ def backprop_to_markdown(bp: Backprop, lang: str = "en") -> str:
     rows = [row for step in bp.steps for row in _latex_step_rows(bp, step, lang)]
     lines += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}", "$$", ""]
     gradient = ", ".join(
-        f"${_latex_partial(symbols[out], sp.Symbol(v))} = {latex_str(g)}$"
+        f"${_latex_partial(symbols[out], sp.Symbol(v))} = {teacher_latex(g)}$"
         for v, g in bp.gradient.items()
     )
     lines += [f"**{_msg('gradient', lang)}:** {gradient}", ""]
@@ -416,7 +441,7 @@ def backprop_to_latex(bp: Backprop, lang: str = "en") -> str:
         return r"\text{%s}" % escape_text(_msg(key, lang, output=bp.output))
 
     adjoint_head = r"\dfrac{\partial %s}{\partial\,\text{%s}}" % (
-        latex_str(out),
+        teacher_latex(out),
         escape_text(_msg("node", lang)),
     )
     header = [text("node"), text("formula"), text("local"), adjoint_head]
@@ -428,12 +453,9 @@ def backprop_to_latex(bp: Backprop, lang: str = "en") -> str:
     rows = [" & ".join(header) + r" \\[4pt]", r"\hline"]
     for node in bp.nodes:
         edges = bp.edges_into(node.name)
-        formula = text("input") if node.is_input else latex_str(node.formula)
-        local = r",\; ".join(
-            f"{_latex_slash_partial(symbols[e.parent], symbols[e.child])} = {latex_str(e.local)}"
-            for e in edges
-        )
-        cells = [latex_str(node.symbol), formula, local, latex_str(node.adjoint)]
+        formula = text("input") if node.is_input else teacher_latex(node.formula)
+        local = r",\; ".join(_local_latex(e, symbols) for e in edges)
+        cells = [teacher_latex(node.symbol), formula, local, teacher_latex(node.adjoint)]
         if numeric:
             cells += [_number_latex(node.value), _number_latex(node.adjoint_value)]
         rows.append(" & ".join(cells) + r" \\[2pt]")
@@ -441,7 +463,8 @@ def backprop_to_latex(bp: Backprop, lang: str = "en") -> str:
     table = "\\[\n\\begin{array}{%s}\n%s\n\\end{array}\n\\]" % (columns, "\n".join(rows))
     steps = [row for step in bp.steps for row in _latex_step_rows(bp, step, lang)]
     gradient = [
-        rf"{_latex_partial(out, sp.Symbol(v))} &= {latex_str(g)}" for v, g in bp.gradient.items()
+        rf"{_latex_partial(out, sp.Symbol(v))} &= {teacher_latex(g)}"
+        for v, g in bp.gradient.items()
     ]
     footer = escape_text(verification_line(bp.verification, lang, mark=False))
     body = [*steps, r"\text{%s:}" % escape_text(_msg("gradient", lang)), *gradient]
@@ -474,17 +497,17 @@ def backprop_key_latex(bp: Backprop, lang: str = "en") -> str:
     symbols = _symbols(bp)
     out = symbols[bp.output]
     needed = needed_nodes(bp)
-    wrt = ", ".join(latex_str(v) for v in bp.wrt)
+    wrt = ", ".join(teacher_latex(v) for v in bp.wrt)
 
     def words(key: str) -> str:
         parts = escape_text(_msg(key, lang, output="\x00o", wrt="\x00w"))
-        return parts.replace("\x00o", f"${latex_str(out)}$").replace("\x00w", f"${wrt}$")
+        return parts.replace("\x00o", f"${teacher_latex(out)}$").replace("\x00w", f"${wrt}$")
 
     forward = []
     for node in bp.nodes:
         if node.is_input:
             continue
-        row = f"{latex_str(node.symbol)} &= {latex_str(node.formula)}"
+        row = f"{teacher_latex(node.symbol)} &= {teacher_latex(node.formula)}"
         if node.value is not None:
             row += f" {_latex_equals(node.value)}"
         forward.append(row)
@@ -492,7 +515,8 @@ def backprop_key_latex(bp: Backprop, lang: str = "en") -> str:
         row for step in bp.steps if step.node in needed for row in _latex_step_rows(bp, step, lang)
     ]
     gradient = [
-        rf"{_latex_partial(out, sp.Symbol(v))} &= {latex_str(g)}" for v, g in bp.gradient.items()
+        rf"{_latex_partial(out, sp.Symbol(v))} &= {teacher_latex(g)}"
+        for v, g in bp.gradient.items()
     ]
     footer = escape_text(verification_line(bp.verification, lang, mark=False))
     return "\n".join(
@@ -526,18 +550,18 @@ def _check_direction(direction: str) -> str:
 
 def _node_label(bp: Backprop, node: Node, direction: str) -> list[str]:
     if direction == "forward":
-        parts = [node.name] if node.is_input else [f"{node.name} = {unicode_str(node.formula)}"]
+        parts = [node.name] if node.is_input else [f"{node.name} = {teacher_unicode(node.formula)}"]
         if node.value is not None:
             parts.append(_equals(node.value))
         return parts
-    parts = [node.name, f"{_partial(bp.output, node.name)} = {unicode_str(node.adjoint)}"]
+    parts = [node.name, f"{_partial(bp.output, node.name)} = {teacher_unicode(node.adjoint)}"]
     if node.adjoint_value is not None:
         parts.append(_equals(node.adjoint_value))
     return parts
 
 
 def _edge_label(edge: Edge) -> str:
-    label = unicode_str(edge.local)
+    label = teacher_unicode(edge.local)
     if edge.value is not None and _plain_number(edge.value) != label:
         label += f" {_equals(edge.value)}"
     return label
@@ -612,7 +636,7 @@ def backprop_to_dot(bp: Backprop, direction: str = "forward") -> str:
 def _expr(expr: sp.Expr | None) -> dict[str, str] | None:
     if expr is None:
         return None
-    return {"latex": latex_str(expr), "unicode": unicode_str(expr), "sympy": str(expr)}
+    return {"latex": teacher_latex(expr), "unicode": teacher_unicode(expr), "sympy": str(expr)}
 
 
 def _num(value: sp.Expr | None) -> dict[str, Any] | None:

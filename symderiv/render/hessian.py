@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES
-from symderiv.notation import latex_str, unicode_str
+from symderiv.notation import teacher_latex, teacher_unicode
 from symderiv.render.common import verification_line
 from symderiv.render.gradient import gradient_dict
 from symderiv.render.json import derivation_to_dict, expression_dict
@@ -18,11 +18,18 @@ from symderiv.render.markdown import derivation_to_markdown
 from symderiv.render.mv_layout import (
     indent_lines,
     input_dict,
+    labelled_lines,
     labelled_matrix,
     matrix_dict,
     matrix_latex,
     point_latex,
     point_text,
+    shown_input_latex,
+    shown_input_text,
+    shown_matrix_latex,
+    shown_matrix_text,
+    shown_result_dict,
+    shown_text,
     vars_text,
 )
 from symderiv.render.mv_words import (
@@ -41,6 +48,17 @@ from symderiv.render.text import derivation_to_text
 # --------------------------------------------------------------------------- Hessian
 
 
+def _f_text(h: Any) -> str:
+    """f as the learner wrote it."""
+    partials = h.gradient.partials
+    return shown_input_text(partials[0]) if partials else teacher_unicode(h.expr)
+
+
+def _f_latex(h: Any) -> str:
+    partials = h.gradient.partials
+    return shown_input_latex(partials[0]) if partials else teacher_latex(h.expr)
+
+
 def _mixed_line(m: Any, lang: str, show: Show, mode: str = "text") -> str:
     values = {"a": show(m.first), "b": show(m.second), "value": show(m.value)}
     if mode == "text":
@@ -50,42 +68,43 @@ def _mixed_line(m: Any, lang: str, show: Show, mode: str = "text") -> str:
 
 def hessian_text(h: Any, lang: str) -> str:
     n = len(h.vars)
-    out = [mv_message("hessian_title", lang, f=unicode_str(h.expr), vars=vars_text(h.vars)), ""]
+    out = [mv_message("hessian_title", lang, f=_f_text(h), vars=vars_text(h.vars)), ""]
     out.append(mv_message("first_partials", lang))
     for x, d in zip(h.vars, h.gradient.partials, strict=True):
-        out.append(f"∂f/∂{unicode_str(x)}:")
+        out.append(f"∂f/∂{teacher_unicode(x)}:")
         out.extend(indent_lines(derivation_to_text(d, lang=lang)))
+    out.append(f"∇f = ({', '.join(shown_text(d) for d in h.gradient.partials)})")
     out.append("")
     out.append(mv_message("second_partials", lang))
     for i in range(n):
         for j in range(n):
-            a, b = unicode_str(h.vars[i]), unicode_str(h.vars[j])
+            a, b = teacher_unicode(h.vars[i]), teacher_unicode(h.vars[j])
             out.append(mv_message("second_entry", lang, a=a, b=b) + ":")
             out.extend(indent_lines(derivation_to_text(h.second[i][j], lang=lang)))
     out.append("")
     for m in h.mixed:
-        out.append(("✓ " if m.agree else "✗ ") + _mixed_line(m, lang, unicode_str))
-    out.extend(labelled_matrix("H", h.matrix))
+        out.append(("✓ " if m.agree else "✗ ") + _mixed_line(m, lang, teacher_unicode))
+    out.extend(labelled_lines("H", shown_matrix_text(h.second)))
     out.append(verification_line(h.verification, lang))
     return "\n".join(out)
 
 
 def hessian_latex(h: Any, lang: str) -> str:
-    names = ", ".join(latex_str(v) for v in h.vars)
-    title = mv_typeset(
-        "hessian_title", lang, "latex", f=f"${latex_str(h.expr)}$", vars=f"${names}$"
-    )
+    names = ", ".join(teacher_latex(v) for v in h.vars)
+    title = mv_typeset("hessian_title", lang, "latex", f=f"${_f_latex(h)}$", vars=f"${names}$")
     first = mv_typeset("first_partials", lang, "latex")
     out = [f"\\noindent {title}", "", f"\\noindent {first}", ""]
     for d in h.gradient.partials:
         out.extend([derivation_to_latex(d, lang=lang), ""])
+    column = shown_matrix_latex([[d] for d in h.gradient.partials])
+    out.extend([f"\\[ \\nabla f = {column} \\]", ""])
     out.extend([f"\\noindent {mv_typeset('second_partials', lang, 'latex')}", ""])
     for row in h.second:
         for d in row:
             out.extend([derivation_to_latex(d, lang=lang), ""])
     for m in h.mixed:
         out.extend([f"\\noindent {_mixed_line(m, lang, math_show, 'latex')}", ""])
-    out.append(f"\\[ H = {matrix_latex(h.matrix)} \\]")
+    out.append(f"\\[ H = {shown_matrix_latex(h.second)} \\]")
     out.append("")
     out.append(f"\\noindent {escape_text(verification_line(h.verification, lang, mark=False))}")
     return "\n".join(out)
@@ -95,12 +114,14 @@ def hessian_markdown(h: Any, lang: str) -> str:
     title = mv_message(
         "hessian_title",
         lang,
-        f=f"${latex_str(h.expr)}$",
-        vars="$" + ", ".join(latex_str(v) for v in h.vars) + "$",
+        f=f"${_f_latex(h)}$",
+        vars="$" + ", ".join(teacher_latex(v) for v in h.vars) + "$",
     )
     out = [f"### {title}", "", f"#### {mv_message('first_partials', lang)}", ""]
     for d in h.gradient.partials:
         out.append(derivation_to_markdown(d, lang=lang))
+    column = shown_matrix_latex([[d] for d in h.gradient.partials])
+    out.extend([f"$$ \\nabla f = {column} $$", ""])
     out.extend([f"#### {mv_message('second_partials', lang)}", ""])
     for row in h.second:
         for d in row:
@@ -108,7 +129,7 @@ def hessian_markdown(h: Any, lang: str) -> str:
     for m in h.mixed:
         out.append(("- ✓ " if m.agree else "- ✗ ") + _mixed_line(m, lang, math_show, "markdown"))
     out.append("")
-    out.append(f"**{mv_message('result', lang)}:** $H = {matrix_latex(h.matrix)}$")
+    out.append(f"**{mv_message('result', lang)}:** $H = {shown_matrix_latex(h.second)}$")
     out.append("")
     out.append(verification_line(h.verification, lang))
     return "\n".join(out) + "\n"
@@ -122,7 +143,7 @@ def hessian_dict(h: Any) -> dict[str, Any]:
         "parameters": [str(p) for p in h.params],
         "gradient": gradient_dict(h.gradient),
         "second": [[derivation_to_dict(d) for d in row] for row in h.second],
-        "matrix": matrix_dict(h.matrix),
+        "matrix": [[shown_result_dict(d) for d in row] for row in h.second],
         "mixed": [
             {
                 "first": str(m.first),
@@ -228,18 +249,18 @@ def classification_text(c: Any, lang: str, *, title: bool = True) -> str:
         else:
             out.append(
                 mv_message(
-                    "classification_title", lang, point=point_text(c.point, c.vars, unicode_str)
+                    "classification_title", lang, point=point_text(c.point, c.vars, teacher_unicode)
                 )
             )
     out.extend(labelled_matrix("H", c.matrix, "  "))
     if c.value is not None:
-        out.append(f"  {mv_message('value_at', lang)}: {unicode_str(c.value)}")
-    out.append(f"  {mv_message('charpoly', lang)}: {unicode_str(charpoly_expr(c))}")
-    out.append(f"  {mv_message('eigenvalues', lang)}: {eigen_text(c, lang, unicode_str)}")
+        out.append(f"  {mv_message('value_at', lang)}: {teacher_unicode(c.value)}")
+    out.append(f"  {mv_message('charpoly', lang)}: {teacher_unicode(charpoly_expr(c))}")
+    out.append(f"  {mv_message('eigenvalues', lang)}: {eigen_text(c, lang, teacher_unicode)}")
     if len(c.minors) > 1:
         out.append(
             f"  {mv_message('minors', lang)}: "
-            + ", ".join(f"D{k} = {unicode_str(m)}" for k, m in enumerate(c.minors, 1))
+            + ", ".join(f"D{k} = {teacher_unicode(m)}" for k, m in enumerate(c.minors, 1))
         )
     out.append(f"  → {verdict_label(c, lang)}: {verdict_text(c, lang)}")
     for r in shown_reasons(c):
@@ -256,9 +277,9 @@ def classification_latex(c: Any, lang: str) -> str:
         head = mv_typeset("classification_title", lang, "latex", point=point)
     t = sp.Symbol("t")
     rows = [f"H &= {matrix_latex(c.matrix)}"]
-    rows.append(f"\\det(tI - H) &= {latex_str(charpoly_expr(c).subs(sp.Symbol('t'), t))}")
+    rows.append(f"\\det(tI - H) &= {teacher_latex(charpoly_expr(c).subs(sp.Symbol('t'), t))}")
     if c.eigenvalues:
-        eig = ", ".join(latex_str(v) for v in c.eigenvalues)
+        eig = ", ".join(teacher_latex(v) for v in c.eigenvalues)
         tag = (
             ""
             if c.eigenvalues_exact
@@ -268,7 +289,7 @@ def classification_latex(c: Any, lang: str) -> str:
     if len(c.minors) > 1:
         rows.append(
             ", ".join(
-                f"D_{{{k}}} &= {latex_str(m)}" if k == 1 else f"D_{{{k}}} = {latex_str(m)}"
+                f"D_{{{k}}} &= {teacher_latex(m)}" if k == 1 else f"D_{{{k}}} = {teacher_latex(m)}"
                 for k, m in enumerate(c.minors, 1)
             )
         )
@@ -294,13 +315,13 @@ def classification_markdown(c: Any, lang: str, *, title: bool = True) -> str:
         out.append("")
     out.append(f"- $H = {matrix_latex(c.matrix)}$")
     if c.value is not None:
-        out.append(f"- {mv_message('value_at', lang)}: ${latex_str(c.value)}$")
-    out.append(f"- {mv_message('charpoly', lang)}: ${latex_str(charpoly_expr(c))}$")
+        out.append(f"- {mv_message('value_at', lang)}: ${teacher_latex(c.value)}$")
+    out.append(f"- {mv_message('charpoly', lang)}: ${teacher_latex(charpoly_expr(c))}$")
     out.append(f"- {mv_message('eigenvalues', lang)}: {eigen_text(c, lang, math_show)}")
     if len(c.minors) > 1:
         out.append(
             f"- {mv_message('minors', lang)}: "
-            + ", ".join(f"$D_{{{k}}} = {latex_str(m)}$" for k, m in enumerate(c.minors, 1))
+            + ", ".join(f"$D_{{{k}}} = {teacher_latex(m)}$" for k, m in enumerate(c.minors, 1))
         )
     out.append(f"- **{verdict_label(c, lang).capitalize()}: {verdict_text(c, lang)}**")
     out.append("")

@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from symderiv.i18n import LANGUAGES
-from symderiv.notation import latex_str, unicode_str
+from symderiv.notation import teacher_latex, teacher_unicode
 from symderiv.render.common import verification_line
 from symderiv.render.json import derivation_to_dict, expression_dict
 from symderiv.render.latex import derivation_to_latex, escape_text
@@ -27,7 +27,7 @@ from symderiv.render.text import derivation_to_text
 # --------------------------------------------------------------------------- implicit
 
 
-def _equation_text(lhs: sp.Expr, rhs: sp.Expr, show: Show = unicode_str) -> str:
+def _equation_text(lhs: sp.Expr, rhs: sp.Expr, show: Show = teacher_unicode) -> str:
     return f"{show(lhs)} = {show(rhs)}"
 
 
@@ -36,11 +36,11 @@ def _implicit_names(d: Any) -> dict[str, sp.Expr]:
 
 
 def _step_lhs_latex(step: Any) -> str:
-    return r"\frac{dy}{dx}" if step.kind == "simplify" else latex_str(step.lhs)
+    return r"\frac{dy}{dx}" if step.kind == "simplify" else teacher_latex(step.lhs)
 
 
 def implicit_text(d: Any, lang: str) -> str:
-    names = {k: unicode_str(v) for k, v in _implicit_names(d).items()}
+    names = {k: teacher_unicode(v) for k, v in _implicit_names(d).items()}
     out = [mv_message("implicit_title", lang, equation=_equation_text(d.lhs, d.rhs), **names), ""]
     for number, step in enumerate(d.steps, 1):
         out.append(f"{number}. {mv_message('implicit_' + step.kind, lang, **names)}")
@@ -49,10 +49,10 @@ def implicit_text(d: Any, lang: str) -> str:
             out.extend(indent_lines(derivation_to_text(d.lhs_derivation, lang=lang), "     "))
             out.append(f"   {mv_message('implicit_right', lang)}:")
             out.extend(indent_lines(derivation_to_text(d.rhs_derivation, lang=lang), "     "))
-        lhs = "dy/dx" if step.kind == "simplify" else unicode_str(step.lhs)
-        out.append(f"   {lhs} = {unicode_str(step.rhs)}")
+        lhs = "dy/dx" if step.kind == "simplify" else teacher_unicode(step.lhs)
+        out.append(f"   {lhs} = {teacher_unicode(step.rhs)}")
     out.append("")
-    out.append(f"dy/dx = {unicode_str(d.result)}")
+    out.append(f"dy/dx = {teacher_unicode(d.result)}")
     out.append(verification_line(d.verification, lang))
     return "\n".join(out)
 
@@ -63,24 +63,24 @@ def implicit_latex(d: Any, lang: str) -> str:
     def words(key: str, **extra: str) -> str:
         return mv_typeset(key, lang, "latex", **names, **extra)
 
-    equation = f"${latex_str(d.lhs)} = {latex_str(d.rhs)}$"
+    equation = f"${teacher_latex(d.lhs)} = {teacher_latex(d.rhs)}$"
     out = [f"\\noindent {words('implicit_title', equation=equation)}", "", "\\begin{enumerate}"]
     for step in d.steps:
         out.append(f"\\item {words('implicit_' + step.kind)}")
         if step.kind == "differentiate":
             out.append(derivation_to_latex(d.lhs_derivation, lang=lang))
             out.append(derivation_to_latex(d.rhs_derivation, lang=lang))
-        out.append(f"\\[ {_step_lhs_latex(step)} = {latex_str(step.rhs)} \\]")
+        out.append(f"\\[ {_step_lhs_latex(step)} = {teacher_latex(step.rhs)} \\]")
     out.append("\\end{enumerate}")
-    out.append(f"\\[ \\frac{{dy}}{{dx}} = {latex_str(d.result)} \\]")
+    out.append(f"\\[ \\frac{{dy}}{{dx}} = {teacher_latex(d.result)} \\]")
     out.append("")
     out.append(f"\\noindent {escape_text(verification_line(d.verification, lang, mark=False))}")
     return "\n".join(out)
 
 
 def implicit_markdown(d: Any, lang: str) -> str:
-    names = {k: f"${latex_str(v)}$" for k, v in _implicit_names(d).items()}
-    equation = f"${latex_str(d.lhs)} = {latex_str(d.rhs)}$"
+    names = {k: f"${teacher_latex(v)}$" for k, v in _implicit_names(d).items()}
+    equation = f"${teacher_latex(d.lhs)} = {teacher_latex(d.rhs)}$"
     out = [f"### {mv_message('implicit_title', lang, equation=equation, **names)}", ""]
     # Steps are paragraphs, not a list: Markdown tables (the derivations) do not render
     # inside list items in Jupyter and many other renderers.
@@ -94,9 +94,11 @@ def implicit_markdown(d: Any, lang: str) -> str:
             out.append(f"*{mv_message('implicit_right', lang)}*")
             out.append("")
             out.append(derivation_to_markdown(d.rhs_derivation, lang=lang))
-        out.append(f"$${_step_lhs_latex(step)} = {latex_str(step.rhs)}$$")
+        out.append(f"$${_step_lhs_latex(step)} = {teacher_latex(step.rhs)}$$")
         out.append("")
-    out.append(f"**{mv_message('result', lang)}:** $\\dfrac{{dy}}{{dx}} = {latex_str(d.result)}$")
+    out.append(
+        f"**{mv_message('result', lang)}:** $\\dfrac{{dy}}{{dx}} = {teacher_latex(d.result)}$"
+    )
     out.append("")
     out.append(verification_line(d.verification, lang))
     return "\n".join(out) + "\n"
@@ -118,7 +120,7 @@ def implicit_dict(d: Any) -> dict[str, Any]:
                     lang: mv_message(
                         "implicit_" + s.kind,
                         lang,
-                        **{k: unicode_str(v) for k, v in _implicit_names(d).items()},
+                        **{k: teacher_unicode(v) for k, v in _implicit_names(d).items()},
                     )
                     for lang in LANGUAGES
                 },

@@ -22,15 +22,20 @@ import sympy as sp
 from symderiv.i18n import LANGUAGES
 from symderiv.notation import latex_str, shape_latex, shape_unicode
 from symderiv.render.common import rule_label, step_label
-from symderiv.shapes import evaluated
+from symderiv.shapes import evaluated, shaped
 from symderiv.steps import Derivation, Step
 
 SCHEMA = "symderiv.derivation/1"
 
 
-def expression_dict(expr: sp.Expr) -> dict[str, str]:
-    """An evaluated expression as ``{"latex": ..., "sympy": ...}``."""
-    return {"latex": latex_str(expr), "sympy": str(expr)}
+def expression_dict(expr: sp.Expr) -> dict[str, Any]:
+    """An evaluated expression as ``{"latex": ..., "sympy": ..., "shown": ...}``: SymPy's
+    LaTeX and ``str`` for programs, and under ``shown`` the teacher's form (``latex``,
+    ``text``, ``sympy``) that the printers show."""
+    out: dict[str, Any] = {"latex": latex_str(expr), "sympy": str(expr)}
+    if isinstance(expr, sp.Expr) and not isinstance(expr, sp.MatrixBase):
+        out["shown"] = shape_dict(shaped(expr))
+    return out
 
 
 def shape_dict(shape: sp.Expr, partial: bool = False) -> dict[str, str]:
@@ -79,7 +84,10 @@ def derivation_to_dict(derivation: Derivation) -> dict[str, Any]:
         "form": derivation.form,
         "held_constant": [str(s) for s in derivation.held_constant],
         "steps": [_step_dict(step, derivation.partial) for step in derivation.steps],
-        "stage_results": [expression_dict(r) for r in derivation.stage_results],
+        "stage_results": [
+            {**expression_dict(r), "shown": shape_dict(derivation.shown_result(k))}
+            for k, r in enumerate(derivation.stage_results, 1)
+        ],
         "result": {
             **expression_dict(derivation.result),
             "shown": shape_dict(derivation.shown_result()),

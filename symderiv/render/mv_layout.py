@@ -8,17 +8,25 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.notation import latex_str, unicode_str
-from symderiv.render.json import expression_dict
+from symderiv.notation import shape_latex, shape_unicode, teacher_latex, teacher_unicode
+from symderiv.render.json import expression_dict, shape_dict
 from symderiv.render.mv_words import Show
+from symderiv.steps import Derivation
 
 # --------------------------------------------------------------------------- matrices
 
 
-def matrix_text(matrix: sp.MatrixBase, show: Show = unicode_str) -> list[str]:
-    """Rows of a matrix with aligned columns and ⎡ ⎤ brackets."""
-    cells = [[show(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
-    widths = [max(len(cells[i][j]) for i in range(matrix.rows)) for j in range(matrix.cols)]
+def matrix_text(matrix: sp.MatrixBase, show: Show = teacher_unicode) -> list[str]:
+    """Rows of a matrix with aligned columns and ⎡ ⎤ brackets, entries in the teacher's form."""
+    return cells_text(
+        [[show(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
+    )
+
+
+def cells_text(cells: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of printed entries with aligned columns and ⎡ ⎤ brackets."""
+    rows_n, cols_n = len(cells), len(cells[0])
+    widths = [max(len(cells[i][j]) for i in range(rows_n)) for j in range(cols_n)]
     rows = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     if len(rows) == 1:
         return [f"[{rows[0]}]"]
@@ -33,19 +41,61 @@ def matrix_text(matrix: sp.MatrixBase, show: Show = unicode_str) -> list[str]:
 
 
 def matrix_latex(matrix: sp.MatrixBase) -> str:
-    rows = [
-        " & ".join(latex_str(matrix[i, j]) for j in range(matrix.cols)) for i in range(matrix.rows)
-    ]
+    """A ``pmatrix`` of the entries in the teacher's form."""
+    return cells_latex(
+        [[teacher_latex(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
+    )
+
+
+def cells_latex(cells: Sequence[Sequence[str]]) -> str:
+    rows = [" & ".join(row) for row in cells]
     return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}"
 
 
-def labelled_matrix(label: str, matrix: sp.MatrixBase, indent: str = "") -> list[str]:
-    lines = matrix_text(matrix)
+# ------------------------------------------------------ derivations' results, as shown
+
+
+def shown_text(d: Derivation) -> str:
+    """A derivation's result as its last line shows it: 2(x − 3), not 2x − 6."""
+    return shape_unicode(d.shown_result())
+
+
+def shown_latex(d: Derivation) -> str:
+    return shape_latex(d.shown_result())
+
+
+def shown_input_text(d: Derivation) -> str:
+    """The function a derivation differentiates, as the learner wrote it."""
+    return shape_unicode(d.shown_expr)
+
+
+def shown_input_latex(d: Derivation) -> str:
+    return shape_latex(d.shown_expr)
+
+
+def shown_matrix_text(rows: Sequence[Sequence[Derivation]]) -> list[str]:
+    return cells_text([[shown_text(d) for d in row] for row in rows])
+
+
+def shown_matrix_latex(rows: Sequence[Sequence[Derivation]]) -> str:
+    return cells_latex([[shown_latex(d) for d in row] for row in rows])
+
+
+def shown_result_dict(d: Derivation) -> dict[str, Any]:
+    """SymPy's form of a derivation's result (``latex``, ``sympy``) beside the form shown."""
+    return {**expression_dict(d.result), "shown": shape_dict(d.shown_result())}
+
+
+def labelled_lines(label: str, lines: list[str], indent: str = "") -> list[str]:
     pad = " " * (len(label) + 3)
     return [
         indent + (f"{label} = " if i == (len(lines) - 1) // 2 else pad) + line
         for i, line in enumerate(lines)
     ]
+
+
+def labelled_matrix(label: str, matrix: sp.MatrixBase, indent: str = "") -> list[str]:
+    return labelled_lines(label, matrix_text(matrix), indent)
 
 
 def point_text(point: dict[sp.Symbol, sp.Expr], vars: Sequence[sp.Symbol], show: Show) -> str:
@@ -58,13 +108,13 @@ def point_text(point: dict[sp.Symbol, sp.Expr], vars: Sequence[sp.Symbol], show:
 
 def point_latex(point: dict[sp.Symbol, sp.Expr], vars: Sequence[sp.Symbol]) -> str:
     if len(vars) == 1:
-        return f"{latex_str(vars[0])} = {latex_str(point[vars[0]])}"
-    names = ", ".join(latex_str(v) for v in vars)
-    values = ", ".join(latex_str(point[v]) for v in vars)
+        return f"{teacher_latex(vars[0])} = {teacher_latex(point[vars[0]])}"
+    names = ", ".join(teacher_latex(v) for v in vars)
+    values = ", ".join(teacher_latex(point[v]) for v in vars)
     return f"\\left({names}\\right) = \\left({values}\\right)"
 
 
-def vars_text(vars: Sequence[sp.Symbol], show: Show = unicode_str) -> str:
+def vars_text(vars: Sequence[sp.Symbol], show: Show = teacher_unicode) -> str:
     return ", ".join(show(v) for v in vars)
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import sympy as sp
 
-from symderiv.i18n import LANGUAGES, check_language
-from symderiv.notation import latex_str, unicode_str
+from symderiv.i18n import LANGUAGES, PARTICLE_SPECS, check_language, fill, particle
+from symderiv.notation import teacher_latex, teacher_unicode
 from symderiv.render.latex import escape_text
 
 Show = Callable[[Any], str]
@@ -46,7 +46,7 @@ def mv_message(key: str, lang: str = "en", **values: Any) -> str:
 
     In the templates, formulas are set off by backticks (`∂f/∂{a}`); plain text drops them.
     """
-    return _template(key, lang).replace("`", "").format(**values)
+    return fill(_template(key, lang).replace("`", ""), **values)
 
 
 #: Unicode the templates write inside formulas, as LaTeX math.
@@ -72,7 +72,8 @@ _MATH_UNICODE = {
     "ᵀ": "^{T}",
     **{chr(0x2080 + i): "_{%d}" % i for i in range(10)},
 }
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: {name}, or {name:를} for the value followed by its Korean particle (symderiv.i18n.fill).
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([가-힣]+))?\}")
 
 
 def unicode_math_latex(formula: str) -> str:
@@ -92,6 +93,8 @@ def _fill(segment: str, values: dict[str, str], literal: Show, value: Show) -> s
     for match in _PLACEHOLDER.finditer(segment):
         out.append(literal(segment[pos : match.start()]))
         out.append(value(values[match.group(1)]))
+        if match.group(2):
+            out.append(particle(str(values[match.group(1)]), PARTICLE_SPECS[match.group(2)]))
         pos = match.end()
     out.append(literal(segment[pos:]))
     return "".join(out)
@@ -140,13 +143,13 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 def text_show(value: Any) -> str:
-    return unicode_str(value)
+    return teacher_unicode(value)
 
 
 def math_show(value: Any) -> str:
     """``$…$`` for a LaTeX paragraph or Markdown (symbols named with Unicode, such as the
     Δx of a Taylor form, as LaTeX)."""
-    return "$" + "".join(_MATH_UNICODE.get(ch, ch) for ch in latex_str(value)) + "$"
+    return "$" + "".join(_MATH_UNICODE.get(ch, ch) for ch in teacher_latex(value)) + "$"
 
 
 def vector_text(values: Sequence[Any], show: Show) -> str:
@@ -160,9 +163,9 @@ _LATEX_RELATIONS = {"<": "<", ">": ">", "<=": r"\le", ">=": r"\ge", "==": "=", "
 def _relation_text(relation: Any, math: bool) -> str:
     if math:
         op = _LATEX_RELATIONS.get(relation.rel_op, relation.rel_op)
-        return f"${latex_str(relation.lhs)} {op} {latex_str(relation.rhs)}$"
+        return f"${teacher_latex(relation.lhs)} {op} {teacher_latex(relation.rhs)}$"
     op = _RELATIONS.get(relation.rel_op, relation.rel_op)
-    return f"{unicode_str(relation.lhs)} {op} {unicode_str(relation.rhs)}"
+    return f"{teacher_unicode(relation.lhs)} {op} {teacher_unicode(relation.rhs)}"
 
 
 def condition_text(condition: Any, lang: str, math: bool) -> str:
@@ -183,15 +186,17 @@ def condition_text(condition: Any, lang: str, math: bool) -> str:
             low, high = interval
             if math:
                 op = _LATEX_RELATIONS[high.rel_op]
-                return _relation_text(low, True)[:-1] + f" {op} {latex_str(high.rhs)}$"
+                return _relation_text(low, True)[:-1] + f" {op} {teacher_latex(high.rhs)}$"
             return (
-                _relation_text(low, False) + f" {_RELATIONS[high.rel_op]} " + unicode_str(high.rhs)
+                _relation_text(low, False)
+                + f" {_RELATIONS[high.rel_op]} "
+                + teacher_unicode(high.rhs)
             )
         args = sorted(condition.args, key=_condition_key)
         return f" {mv_message('and', lang)} ".join(condition_text(a, lang, math) for a in args)
     if isinstance(condition, sp.core.relational.Relational):
         return _relation_text(_symbol_first(condition), math)
-    return math_show(condition) if math else unicode_str(condition)
+    return math_show(condition) if math else teacher_unicode(condition)
 
 
 def _condition_key(condition: Any) -> tuple[str, str]:

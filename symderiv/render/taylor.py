@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import sympy as sp
 
-from symderiv.i18n import check_language
-from symderiv.notation import latex_str, unicode_str
+from symderiv.i18n import check_language, fill
+from symderiv.notation import shape_latex, shape_unicode, teacher_latex, teacher_unicode
 from symderiv.render.common import format_error, verification_line
-from symderiv.render.json import expression_dict
+from symderiv.render.json import expression_dict, shape_dict
 from symderiv.render.latex import escape_text
 from symderiv.render.mv_words import typeset
+from symderiv.shapes import evaluated, shaped
 
 if TYPE_CHECKING:
     from symderiv.steps import Verification
@@ -47,7 +48,7 @@ def _template(key: str, lang: str) -> str:
 
 def _msg(key: str, lang: str, **values: object) -> str:
     """The sentence as plain text (formula spans lose their backticks)."""
-    return _template(key, lang).replace("`", "").format(**values)
+    return fill(_template(key, lang).replace("`", ""), **values)
 
 
 def _math_text(text: str) -> str:
@@ -148,8 +149,13 @@ def _order_line(t: Taylor, lang: str) -> str:
 
 
 def _table_rows(t: Taylor) -> list[tuple[int, sp.Expr | None, sp.Expr, sp.Expr]]:
-    """(k, f⁽ᵏ⁾(x) or None beyond the worked orders, f⁽ᵏ⁾(a), c_k)."""
-    functions = t.derivative_functions
+    """(k, f⁽ᵏ⁾(x) as the worked derivation shows it (a shape tree, printed with
+    ``shape_unicode``/``shape_latex``) or None beyond the worked orders, f⁽ᵏ⁾(a), c_k)."""
+    d = t.derivation
+    if d is None:
+        functions: tuple[sp.Expr, ...] = (shaped(t.expr),)
+    else:
+        functions = (d.shown_expr, *(d.shown_result(k) for k in range(1, d.order + 1)))
     return [
         (k, functions[k] if k < len(functions) else None, value, c)
         for k, (value, c) in enumerate(zip(t.derivatives, t.coefficients, strict=True))
@@ -173,6 +179,11 @@ def _multi_label(k: tuple[int, ...], t: Taylor, unicode: bool = True) -> str:
     return f"\\frac{{\\partial{'^{%d}' % n if n > 1 else ''} f}}{{{' '.join(parts)}}}"
 
 
+def _padded(cell: str, width: int) -> str:
+    """``cell`` filled out to ``width``, or followed by two spaces when it is wider."""
+    return cell.ljust(width) if len(cell) < width else cell + "  "
+
+
 def _num(value: Any, digits: int = 10) -> str:
     return "—" if value is None else mpmath.nstr(value, digits)
 
@@ -183,7 +194,7 @@ def _num(value: Any, digits: int = 10) -> str:
 def taylor_to_text(t: Taylor, lang: str = "en") -> str:
     """The Taylor polynomial as lines of Unicode text."""
     check_language(lang)
-    show = unicode_str
+    show = teacher_unicode
     out = [
         _msg(
             "title", lang, vars=_vars_text(t), f=show(t.expr), n=t.order, point=_point_text(t, show)
@@ -199,7 +210,7 @@ def taylor_to_text(t: Taylor, lang: str = "en") -> str:
             rows.append(
                 (
                     str(k),
-                    show(fk) if fk is not None else _msg("from_series", lang),
+                    shape_unicode(fk) if fk is not None else _msg("from_series", lang),
                     show(value),
                     show(c),
                 )
@@ -207,7 +218,7 @@ def taylor_to_text(t: Taylor, lang: str = "en") -> str:
         widths = [min(48, max(len(r[i]) for r in rows)) + 2 for i in range(3)]
         for r in rows:
             out.append(
-                "  " + "".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + r[3]
+                "  " + "".join(_padded(cell, w) for cell, w in zip(r, widths, strict=False)) + r[3]
             )
         out.append("")
         name = f"T{str(t.order).translate(_SUB)}({x})"
@@ -255,9 +266,11 @@ def error_table_to_text(table: ErrorTable, lang: str = "en") -> str:
     """The error table as aligned columns of text."""
     check_language(lang)
     t = table.taylor
-    head = [_msg("error_table", lang, f=unicode_str(t.expr), point=_point_text(t, unicode_str))]
+    head = [
+        _msg("error_table", lang, f=teacher_unicode(t.expr), point=_point_text(t, teacher_unicode))
+    ]
     if table.direction:
-        head.append(_msg("direction", lang, d=unicode_str(sp.Tuple(*table.direction))))
+        head.append(_msg("direction", lang, d=teacher_unicode(sp.Tuple(*table.direction))))
     cols = ["h", _msg("true_value", lang)]
     cols += [f"T{str(k).translate(_SUB)}" for k in table.orders]
     cols += [f"|f−T{str(k).translate(_SUB)}|" for k in table.orders]
@@ -266,7 +279,7 @@ def error_table_to_text(table: ErrorTable, lang: str = "en") -> str:
         value = _msg("undefined", lang) if r.value is None else _num(r.value)
         rows.append(
             [
-                unicode_str(r.h),
+                teacher_unicode(r.h),
                 value,
                 *[_num(a) for a in r.approximations],
                 *[_num(e, 3) for e in r.errors],
@@ -286,33 +299,33 @@ def taylor_to_latex(t: Taylor, lang: str = "en") -> str:
     title = typeset(
         _template("title", lang),
         "math",
-        vars=", ".join(latex_str(v) for v in t.vars),
-        f=latex_str(t.expr),
+        vars=", ".join(teacher_latex(v) for v in t.vars),
+        f=teacher_latex(t.expr),
         n=str(t.order),
-        point=_point_text(t, latex_str),
+        point=_point_text(t, teacher_latex),
     )
     rows = [f"& {title}"]
     if not t.multivariate:
-        x, a = latex_str(t.var), latex_str(t.point[0])
+        x, a = teacher_latex(t.var), teacher_latex(t.point[0])
         for k, fk, value, c in _table_rows(t):
             name = _derivative_name(k, x, unicode=False)
-            lhs = f"{name}({x}) &= {latex_str(fk)}, \\quad " if fk is not None else "& "
+            lhs = f"{name}({x}) &= {shape_latex(fk)}, \\quad " if fk is not None else "& "
             rows.append(
-                f"{lhs}{name}({a}) = {latex_str(value)}, \\quad "
-                f"c_{{{k}}} = \\frac{{{name}({a})}}{{{k}!}} = {latex_str(c)}"
+                f"{lhs}{name}({a}) = {teacher_latex(value)}, \\quad "
+                f"c_{{{k}}} = \\frac{{{name}({a})}}{{{k}!}} = {teacher_latex(c)}"
             )
         lhs = f"T_{{{t.order}}}({x})"
     else:
         for k in sorted(t.coefficients, key=lambda k: (sum(k), tuple(-e for e in k))):
-            rows.append(f"c_{{{','.join(map(str, k))}}} &= {latex_str(t.coefficients[k])}")
+            rows.append(f"c_{{{','.join(map(str, k))}}} &= {teacher_latex(t.coefficients[k])}")
         lhs = f"T_{{{t.order}}}({', '.join(v.name for v in t.vars)})"
-    rows.append(f"{lhs} &= {join_terms(t.terms, latex_str, '-')}")
+    rows.append(f"{lhs} &= {join_terms(t.terms, teacher_latex, '-')}")
     if t.quadratic_form is not None:
         h = sp.Matrix(t.steps)
         rows.append(
-            f"&= {latex_str(t.coefficients[(0,) * len(t.vars)])} + "
-            f"{latex_str(t.gradient_at.T)} {latex_str(h)} + \\frac{{1}}{{2}} "
-            f"{latex_str(h.T)} {latex_str(t.hessian_at)} {latex_str(h)}"
+            f"&= {teacher_latex(t.coefficients[(0,) * len(t.vars)])} + "
+            f"{teacher_latex(t.gradient_at.T)} {teacher_latex(h)} + \\frac{{1}}{{2}} "
+            f"{teacher_latex(h.T)} {teacher_latex(t.hessian_at)} {teacher_latex(h)}"
         )
     footer = _check_line(t, lang, mark=False)
     order = _order_line(t, lang)
@@ -344,14 +357,16 @@ def error_table_to_latex(table: ErrorTable, lang: str = "en") -> str:
     for r in table.rows:
         value = escape_text(_msg("undefined", lang)) if r.value is None else _num(r.value)
         cells = [
-            f"${latex_str(r.h)}$",
+            f"${teacher_latex(r.h)}$",
             value,
             *[_num(a) for a in r.approximations],
             *[_num(e, 3) for e in r.errors],
         ]
         lines.append(" & ".join(cells) + r" \\")
     lines.append("\\end{tabular}")
-    title = _msg("error_table", lang, f=unicode_str(t.expr), point=_point_text(t, unicode_str))
+    title = _msg(
+        "error_table", lang, f=teacher_unicode(t.expr), point=_point_text(t, teacher_unicode)
+    )
     return f"% {title}\n" + "\n".join(lines)
 
 
@@ -369,20 +384,22 @@ def taylor_to_markdown(t: Taylor, lang: str = "en") -> str:
         "title",
         lang,
         vars=_vars_text(t),
-        f=f"${latex_str(t.expr)}$",
+        f=f"${teacher_latex(t.expr)}$",
         n=t.order,
-        point=f"${_point_text(t, latex_str)}$",
+        point=f"${_point_text(t, teacher_latex)}$",
     )
     out = [f"**{title}**", ""]
     if not t.multivariate:
-        x, a = latex_str(t.var), latex_str(t.point[0])
+        x, a = teacher_latex(t.var), teacher_latex(t.point[0])
         out.append(f"*{_msg('derivative_table', lang)}*")
         out.append("")
         out.append(f"| $k$ | $f^{{(k)}}({x})$ | $f^{{(k)}}({a})$ | $c_k = f^{{(k)}}({a})/k!$ |")
         out.append("|---|---|---|---|")
         for k, fk, value, c in _table_rows(t):
-            fcell = f"${_cell(latex_str(fk))}$" if fk is not None else _msg("from_series", lang)
-            out.append(f"| {k} | {fcell} | ${_cell(latex_str(value))}$ | ${_cell(latex_str(c))}$ |")
+            fcell = f"${_cell(shape_latex(fk))}$" if fk is not None else _msg("from_series", lang)
+            out.append(
+                f"| {k} | {fcell} | ${_cell(teacher_latex(value))}$ | ${_cell(teacher_latex(c))}$ |"
+            )
         lhs = f"T_{{{t.order}}}({x})"
     else:
         out.append(f"*{_msg('coefficients', lang)}*")
@@ -390,17 +407,17 @@ def taylor_to_markdown(t: Taylor, lang: str = "en") -> str:
         out.append(f"| $k$ | {_msg('coefficient', lang)} |")
         out.append("|---|---|")
         for k in sorted(t.coefficients, key=lambda k: (sum(k), tuple(-e for e in k))):
-            out.append(f"| {k} | ${_cell(latex_str(t.coefficients[k]))}$ |")
+            out.append(f"| {k} | ${_cell(teacher_latex(t.coefficients[k]))}$ |")
         lhs = f"T_{{{t.order}}}({', '.join(v.name for v in t.vars)})"
-    out += ["", f"$$ {lhs} = {join_terms(t.terms, latex_str, '-')} $$", ""]
+    out += ["", f"$$ {lhs} = {join_terms(t.terms, teacher_latex, '-')} $$", ""]
     if t.quadratic_form is not None:
         h = sp.Matrix(t.steps)
-        out.append(f"*{_msg('quadratic_model', lang, h=f'${latex_str(h.T)}$')}*")
+        out.append(f"*{_msg('quadratic_model', lang, h=f'${teacher_latex(h.T)}$')}*")
         out.append("")
         out.append(
-            f"$$ {lhs} = {latex_str(t.coefficients[(0,) * len(t.vars)])} + "
-            f"{latex_str(t.gradient_at.T)} {latex_str(h)} + \\frac{{1}}{{2}} "
-            f"{latex_str(h.T)} {latex_str(t.hessian_at)} {latex_str(h)} $$"
+            f"$$ {lhs} = {teacher_latex(t.coefficients[(0,) * len(t.vars)])} + "
+            f"{teacher_latex(t.gradient_at.T)} {teacher_latex(h)} + \\frac{{1}}{{2}} "
+            f"{teacher_latex(h.T)} {teacher_latex(t.hessian_at)} {teacher_latex(h)} $$"
         )
         out.append("")
     out.append(_check_line(t, lang))
@@ -421,7 +438,9 @@ def taylor_to_markdown(t: Taylor, lang: str = "en") -> str:
 def error_table_to_markdown(table: ErrorTable, lang: str = "en") -> str:
     check_language(lang)
     t = table.taylor
-    title = _msg("error_table", lang, f=f"${latex_str(t.expr)}$", point=_point_text(t, unicode_str))
+    title = _msg(
+        "error_table", lang, f=f"${teacher_latex(t.expr)}$", point=_point_text(t, teacher_unicode)
+    )
     out = [f"**{title}**", ""]
     head = [
         "$h$",
@@ -434,7 +453,7 @@ def error_table_to_markdown(table: ErrorTable, lang: str = "en") -> str:
     for r in table.rows:
         value = _msg("undefined", lang) if r.value is None else _num(r.value)
         cells = [
-            f"${latex_str(r.h)}$",
+            f"${teacher_latex(r.h)}$",
             value,
             *[_num(a) for a in r.approximations],
             *[_num(e, 3) for e in r.errors],
@@ -450,6 +469,11 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _shape_entry(shape: sp.Expr) -> dict[str, Any]:
+    """SymPy's form of a shape tree's value beside the form as shown."""
+    return {**expression_dict(evaluated(shape)), "shown": shape_dict(shape)}
+
+
 def taylor_to_dict(t: Taylor) -> dict[str, Any]:
     """Plain data (``json.dumps`` takes it as is)."""
     if t.multivariate:
@@ -463,7 +487,7 @@ def taylor_to_dict(t: Taylor) -> dict[str, Any]:
         table = [
             {
                 "k": k,
-                "derivative": None if fk is None else expression_dict(fk),
+                "derivative": None if fk is None else _shape_entry(fk),
                 "value": expression_dict(value),
                 "coefficient": expression_dict(c),
             }
@@ -488,7 +512,10 @@ def taylor_to_dict(t: Taylor) -> dict[str, Any]:
         "coefficients": coefficients,
         "derivative_table": table,
         "terms": [expression_dict(term) for term in t.terms],
-        "polynomial": {"latex": join_terms(t.terms, latex_str, "-"), "sympy": str(t.polynomial)},
+        "polynomial": {
+            "latex": join_terms(t.terms, teacher_latex, "-"),
+            "sympy": str(t.polynomial),
+        },
         "quadratic_model": quadratic,
         "derivation": None if t.derivation is None else t.derivation.to_dict(),
         "empirical_order": t.empirical_order,
