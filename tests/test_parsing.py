@@ -983,7 +983,7 @@ def test_issue16_item17_korean_message_keeps_the_varying_parts() -> None:
         parse("x + ln(0)")
     assert info.value.key == "{a} is undefined"
     assert info.value.localized("ko") == (
-        "ln(0)은(는) 정의되지 않습니다 (5번째 글자)\n  x + ln(0)\n      ^"
+        "정의되지 않는 값입니다: ln(0) (5번째 글자)\n  x + ln(0)\n      ^"
     )
 
 

@@ -183,7 +183,7 @@ def test_issue16_11_english_pdf_with_one_variable_critical_points_and_hessian(tm
 def test_issue16_12_irrational_critical_points_are_typeset_as_math():
     latex = sd.critical_points("x^3 - 2x").to_latex()
     assert "textbackslash" not in latex
-    assert r"$x = - \frac{\sqrt{6}}{3}$" in latex and r"$x = \frac{\sqrt{6}}{3}$" in latex
+    assert r"$x = -\frac{\sqrt{6}}{3}$" in latex and r"$x = \frac{\sqrt{6}}{3}$" in latex
     spec = {"sections": [{"problems": [{"function": "x^3 - 2x", "kind": "critical_points"}]}]}
     key = worksheet(spec).to_latex(key=True)
     assert "textbackslash" not in key and r"\frac{\sqrt{6}}{3}" in key
@@ -316,3 +316,23 @@ def test_issue16_19_worksheet_shows_as_markdown_in_jupyter():
     for markdown in (ws.to_markdown(key=True), sd.implicit("x^2 + y^2 = 1").to_markdown()):
         assert not re.search(r"^[ \t]+\|", markdown, flags=re.M)
         assert not re.search(r"^\s*(-|\d+\.) .*\n\n\s+\|", markdown)
+
+
+def test_issue16_14_a_long_product_is_cut_between_its_factors():
+    from symderiv.worksheet.breaking import math_width, split_sum
+
+    term = (
+        r"+ \left(\sigma\left(b + w_{1} x_{1}\right) - 1\right) \sigma\left(b + w_{1} x_{1}\right)"
+        r" \left(1 - \sigma\left(b + w_{1} x_{1}\right)\right) \cdot \frac{\partial}{\partial b}"
+        r"\left[b + w_{1} x_{1}\right]"
+    )
+    rows = split_sum(term, 40)
+    assert len(rows) >= 2 and all(math_width(r) <= 40 for r in rows)
+    assert rows[0].startswith(r"+ \left(\sigma") and all(r.startswith(r"\cdot ") for r in rows[1:])
+    joined = " ".join(rows)
+    assert r"\cdot \cdot" not in joined
+
+    def bare(text: str) -> str:
+        return text.replace(r"\cdot", "").replace(" ", "")
+
+    assert bare(joined) == bare(term)  # the same factors, in the same order

@@ -135,12 +135,31 @@ def _split_product(piece: str, units: float) -> list[str]:
     return [head, *(f"\\cdot {f}" for f in factors[1:])]
 
 
+def _split_factors(piece: str, units: float) -> list[str]:
+    r"""A too-wide ``± A B C`` (a product) cut between its top-level factors, each row
+    after the first continued with ``\cdot``."""
+    sign, body = (piece[:2], piece[2:]) if piece[:2] in ("+ ", "- ") else ("", piece)
+    factors = _pack(body, _cuts(body, " "), units - 6)
+    if len(factors) < 2:
+        return [piece]
+    for i in range(len(factors) - 1):  # a \cdot left at the end of a row opens the next
+        if factors[i].endswith("\\cdot"):
+            factors[i] = factors[i][: -len("\\cdot")].rstrip()
+    rest = [f if f.startswith("\\cdot") else f"\\cdot {f}" for f in factors[1:]]
+    return [sign + factors[0], *rest]
+
+
 def split_sum(latex: str, units: float = ROW_UNITS) -> list[str]:
     """``latex`` cut at top-level signs into pieces of at most ``units`` (when it can be);
-    a fraction still too wide is cut between the factors of its numerator."""
+    a fraction still too wide is cut between the factors of its numerator, and any other
+    product between its factors."""
     out: list[str] = []
     for piece in _pack(latex, _cuts(latex), units):
-        out.extend(_split_product(piece, units) if math_width(piece) > units else [piece])
+        if math_width(piece) <= units:
+            out.append(piece)
+            continue
+        parts = _split_product(piece, units)
+        out.extend(_split_factors(piece, units) if parts == [piece] else parts)
     return out
 
 
