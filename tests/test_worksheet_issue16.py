@@ -336,3 +336,24 @@ def test_issue16_14_a_long_product_is_cut_between_its_factors():
         return text.replace(r"\cdot", "").replace(" ", "")
 
     assert bare(joined) == bare(term)  # the same factors, in the same order
+
+
+def test_issue16_20_an_aborted_build_leaves_no_partial_files(tmp_path, monkeypatch):
+    """The CLI's --timeout fires inside the TeX run: no .aux/.pdf of the document remains."""
+    import subprocess
+
+    from symderiv.worksheet import pdf as pdf_module
+
+    tex = tmp_path / "sheet-A.tex"
+    tex.write_text("\\documentclass{article}\\begin{document}x\\end{document}")
+
+    def interrupted(*args, **kwargs):
+        for suffix in (".aux", ".pdf", ".fls", ".fdb_latexmk"):
+            tex.with_suffix(suffix).write_text("partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pdf_module, "tex_available", lambda engine: True)
+    monkeypatch.setattr(subprocess, "run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pdf_module.compile_pdf(tex)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet-A.tex"]

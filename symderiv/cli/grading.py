@@ -138,11 +138,11 @@ def _check_text(verdict: Any, lang: str, expected: str | None) -> str:
 
 def _expected_text(problem: dict[str, Any]) -> str | None:
     """The right answer in text form (not LaTeX), or None when the problem cannot be set."""
-    from symderiv.grading.checks import expected_of, plain_text
+    from symderiv.grading.checks import expected_of, expected_text
     from symderiv.grading.problems import ProblemError, as_problem
 
     try:
-        return plain_text(expected_of(as_problem(problem)).entries[0])
+        return expected_text(expected_of(as_problem(problem)))
     except ProblemError:
         return None
 

@@ -20,7 +20,7 @@ from symderiv.grading.equivalence import Comparison, compare
 from symderiv.grading.malrules import Slip, slips
 from symderiv.grading.problems import Expected, Problem, Target, expected_answer
 from symderiv.grading.verdict import message
-from symderiv.notation import latex_str, unicode_str
+from symderiv.notation import latex_str, shape_latex, shape_unicode, unicode_str
 
 __all__ = [
     "DIAGNOSIS_BUDGET",
@@ -29,6 +29,7 @@ __all__ = [
     "difference_line",
     "expected_latex",
     "expected_of",
+    "expected_text",
     "latex_text",
     "plain_text",
     "symbol_problem",
@@ -74,8 +75,26 @@ def _shaped_latex(shape: tuple[int, ...], entries: tuple[sp.Expr, ...]) -> str:
 
 
 def expected_latex(expected: Expected | None) -> str | None:
-    """The expected answer in LaTeX (a scalar, a column vector or a matrix)."""
-    return None if expected is None else _shaped_latex(expected.shape, expected.entries)
+    """The expected answer in LaTeX (a scalar, a column vector or a matrix); a derivative
+    is written as its worked derivation shows it (the teacher's final form)."""
+    if expected is None:
+        return None
+    if expected.shown is not None:
+        try:
+            return shape_latex(expected.shown)
+        except Exception:  # printing must never break grading
+            return latex_text(expected.entries[0])
+    return _shaped_latex(expected.shape, expected.entries)
+
+
+def expected_text(expected: Expected) -> str:
+    """The expected scalar answer as text, as its worked derivation shows it."""
+    if expected.shown is not None:
+        try:
+            return shape_unicode(expected.shown)
+        except Exception:  # printing must never break grading
+            pass
+    return plain_text(expected.entries[0])
 
 
 def answer_latex(answer: Answer) -> str:

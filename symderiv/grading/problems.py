@@ -264,6 +264,7 @@ class Expected:
     symbols: frozenset[sp.Symbol]  # the symbols an answer may use
     functions: tuple[sp.Expr, ...] = field(default=())
     point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()  # where the entries were evaluated
+    shown: sp.Expr | None = None  # a scalar answer as the derivation shows it (teacher form)
 
 
 def _read(text: str | None, what: str) -> sp.Expr:
@@ -300,6 +301,15 @@ def _derivative(f: sp.Expr, wrt: Sequence[sp.Symbol]) -> sp.Expr:
     return value
 
 
+def _shown_derivative(f: sp.Expr, wrt: Sequence[sp.Symbol]) -> tuple[sp.Expr, sp.Expr | None]:
+    """The derivative and, when it is taken by one variable, the form its worked
+    derivation shows (the teacher's final form, for feedback and keys)."""
+    if len(set(wrt)) != 1:
+        return _derivative(f, wrt), None
+    d = derive(f, wrt[0], len(wrt), verify=False)
+    return d.result, d.shown_result()
+
+
 def expected_answer(problem: Problem) -> Expected:
     """Work out the expected answer of ``problem`` with the engine."""
     if problem.kind not in KINDS:
@@ -332,8 +342,8 @@ def expected_answer(problem: Problem) -> Expected:
         if not problem.var and len(f.free_symbols) > 1:
             raise ProblemError("say which variable to differentiate by (var)")
         target = Target(f, (x,) * problem.order)
-        entries = (_derivative(f, target.wrt),)
-        return Expected((), entries, (target,), (x,), (f,), symbols | {x}, (f,))
+        value, shown = _shown_derivative(f, target.wrt)
+        return Expected((), (value,), (target,), (x,), (f,), symbols | {x}, (f,), shown=shown)
     vars_ = _vars(problem, f)
     if not vars_:
         raise ProblemError("the problem needs vars")
@@ -341,8 +351,9 @@ def expected_answer(problem: Problem) -> Expected:
     if problem.kind == "partial":
         wrt = vars_ if problem.vars else vars_[:1] * problem.order
         target = Target(f, tuple(wrt))
+        value, shown = _shown_derivative(f, wrt)
         return Expected(
-            (), (_derivative(f, wrt),), (target,), all_vars, (f,), symbols | set(vars_), (f,)
+            (), (value,), (target,), all_vars, (f,), symbols | set(vars_), (f,), shown=shown
         )
     if problem.kind == "gradient":
         targets = tuple(Target(f, (x,)) for x in vars_)

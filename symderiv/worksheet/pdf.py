@@ -70,6 +70,17 @@ def compile_pdf(tex: Path, engine: str = "pdflatex", *, timeout: float = TIMEOUT
     if not tex_available(engine):
         raise TexError(f"{engine} was not found: {INSTALL_HINT}")
     tex = Path(tex).resolve()
+    try:
+        return _compile(tex, engine, timeout)
+    except BaseException:
+        # Stopped (an error, the CLI's --timeout, Ctrl-C): leave no half-built PDF and no
+        # auxiliary files beside the .tex; a failure's log stays for the message.
+        for suffix in (*AUX_SUFFIXES, ".pdf"):
+            tex.with_suffix(suffix).unlink(missing_ok=True)
+        raise
+
+
+def _compile(tex: Path, engine: str, timeout: float) -> Path:
     log = tex.with_suffix(".log")
     for command in _command(engine, tex):
         try:

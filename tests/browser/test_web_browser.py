@@ -147,7 +147,7 @@ def test_type_a_function_and_read_the_typeset_steps(server, page):
     page.wait_for_selector("#preview-math .katex")
     page.locator("#expr").press("Enter")
     page.wait_for_selector("#output .badge")
-    assert rules_shown(page) == ["product rule", "derivative of sine", "power rule"]
+    assert rules_shown(page) == ["product rule", "power rule", "derivative of sine"]
     assert page.locator("#output .katex").count() >= 6
     # typeset, never raw TeX on the page
     assert "\\frac" not in page.locator("#output").inner_text()
@@ -182,7 +182,7 @@ def test_switch_to_korean(server, page):
     assert page.locator("#tab-derivative").inner_text() == "도함수"
     assert page.locator("#tab-gradient").inner_text() == "그래디언트"
     assert page.locator("label[for=expr]").inner_text() == "함수"
-    assert rules_shown(page) == ["곱의 법칙", "사인의 도함수", "거듭제곱 법칙"]
+    assert rules_shown(page) == ["곱의 법칙", "거듭제곱 법칙", "사인의 도함수"]
     badge = page.locator("#output .badge").inner_text()
     assert "수치로 확인함" in badge and "3개 점에서 비교" in badge
     assert "lang=ko" in page.url
