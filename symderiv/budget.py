@@ -47,7 +47,8 @@ def _rusage_thread_time() -> float:
 def _thread_cpu_clock() -> Callable[[], float]:
     """The cheapest clock of this thread's CPU time: ``getrusage(RUSAGE_THREAD)`` where the
     platform has it (about 1 µs here, where ``time.thread_time`` costs 13 µs and far more
-    under load, which showed in every check), else ``time.thread_time``."""
+    under load, which showed in every check; it counts in scheduler ticks of a few ms, fine
+    for budgets of seconds), else ``time.thread_time``."""
     if resource is not None and hasattr(resource, "RUSAGE_THREAD"):
         return _rusage_thread_time
     return time.thread_time
@@ -86,7 +87,9 @@ class Budget:
 
     def exhausted(self) -> bool:
         """Whether the budget has run out."""
-        return self.seconds is not None and self.spent() > self.seconds
+        # A budget of 0 allows no work at all, however coarse the clock (getrusage counts
+        # in scheduler ticks of a few ms).
+        return self.seconds is not None and (self.seconds <= 0 or self.spent() > self.seconds)
 
     def cut(self, what: str, detail: str = "") -> str:
         """Record that the budget stopped ``what`` (with an optional ``detail``); returns and

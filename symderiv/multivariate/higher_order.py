@@ -288,33 +288,20 @@ def _taylor_form_test(
                 None,
                 [Reason.of("taylor_odd", order=k, form=shown)],
             )
-        verdict = _form_sign(form, v)
-        if verdict == "positive":
-            return (
-                "minimum",
-                "taylor_form",
-                True,
-                None,
-                [Reason.of("taylor_pd", order=k, form=shown)],
-            )
-        if verdict == "negative":
-            return (
-                "maximum",
-                "taylor_form",
-                True,
-                None,
-                [Reason.of("taylor_nd", order=k, form=shown)],
-            )
-        if verdict == "indefinite":
-            return (
-                "saddle",
-                "taylor_form",
-                True,
-                None,
-                [Reason.of("taylor_indefinite", order=k, form=shown)],
-            )
-        return None
+        decided = _FORM_VERDICTS.get(_form_sign(form, v))
+        if decided is None:
+            return None
+        kind, key = decided
+        return (kind, "taylor_form", True, None, [Reason.of(key, order=k, form=shown)])
     return None
+
+
+#: The sign of the lowest non-zero Taylor form decides the kind (and the reason given).
+_FORM_VERDICTS = {
+    "positive": ("minimum", "taylor_pd"),
+    "negative": ("maximum", "taylor_nd"),
+    "indefinite": ("saddle", "taylor_indefinite"),
+}
 
 
 def _form_sign(form: sp.Expr, v: Sequence[sp.Symbol]) -> str | None:
