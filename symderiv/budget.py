@@ -31,31 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-try:
-    import resource
-except ImportError:  # not on Windows
-    resource = None  # type: ignore[assignment]
-
-__all__ = ["Budget", "BudgetExceeded", "thread_cpu_time"]
-
-
-def _rusage_thread_time() -> float:
-    usage = resource.getrusage(resource.RUSAGE_THREAD)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _thread_cpu_clock() -> Callable[[], float]:
-    """The cheapest clock of this thread's CPU time: ``getrusage(RUSAGE_THREAD)`` where the
-    platform has it (about 1 µs here, where ``time.thread_time`` costs 13 µs and far more
-    under load, which showed in every check; it counts in scheduler ticks of a few ms, fine
-    for budgets of seconds), else ``time.thread_time``."""
-    if resource is not None and hasattr(resource, "RUSAGE_THREAD"):
-        return _rusage_thread_time
-    return time.thread_time
-
-
-#: CPU seconds used by the calling thread (a monotonic clock of its own work).
-thread_cpu_time = _thread_cpu_clock()
+__all__ = ["Budget", "BudgetExceeded"]
 
 
 class BudgetExceeded(Exception):
@@ -67,7 +43,7 @@ class Budget:
     """``seconds`` of CPU time (None: no limit), counted from creation by ``clock``."""
 
     seconds: float | None
-    clock: Callable[[], float] = thread_cpu_time
+    clock: Callable[[], float] = time.thread_time
     parent: Budget | None = None
     cut_short: str = ""  # what the budget cut short ("" while it has not)
     _start: float = field(init=False, repr=False)
@@ -87,8 +63,7 @@ class Budget:
 
     def exhausted(self) -> bool:
         """Whether the budget has run out."""
-        # A budget of 0 allows no work at all, however coarse the clock (getrusage counts
-        # in scheduler ticks of a few ms).
+        # A budget of 0 allows no work at all, however coarse the clock.
         return self.seconds is not None and (self.seconds <= 0 or self.spent() > self.seconds)
 
     def cut(self, what: str, detail: str = "") -> str:
