@@ -23,6 +23,7 @@ import sympy as sp
 
 from symderiv.errors import SymderivError
 from symderiv.functions import relu, sigmoid, softplus
+from symderiv.sympy_values import as_sympy
 
 __all__ = ["NumericFunction", "PlotError", "compile_expression", "evaluate"]
 
@@ -219,7 +220,7 @@ class NumericFunction:
         self.vars = tuple(vars)
         if not isinstance(expr, sp.Basic | int | float) or isinstance(expr, bool):
             raise PlotError(f"cannot plot a {type(expr).__name__}: give a SymPy expression")
-        self._node = _Compiler(self.vars).compile(sp.sympify(expr))
+        self._node = _Compiler(self.vars).compile(as_sympy(expr))
 
     def __call__(self, *values: Any) -> Array:
         if len(values) != len(self.vars):

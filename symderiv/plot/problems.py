@@ -22,6 +22,7 @@ from symderiv.plot.derivation import plot_derivation
 from symderiv.plot.dispatch import save
 from symderiv.plot.evaluate import PlotError
 from symderiv.plot.taylor import plot_taylor
+from symderiv.sympy_values import as_sympy
 
 KINDS = ("tangent", "contour", "taylor")
 LETTERS = "ABCDEFGH"
@@ -174,7 +175,7 @@ def worksheet_figure(
         var = vars if isinstance(vars, str | sp.Symbol) else None
         d = sd.derive(expr, var, verify=False)
         centre = sd.parse(str(0 if at is None else at)) if isinstance(at, str | int) else at
-        a = float(sp.sympify(0 if centre is None else centre))
+        a = float(as_sympy(0 if centre is None else centre))
         window = (a - WINDOW, a + WINDOW)
         if kind == "tangent":
             fig = plot_derivation(
@@ -182,7 +183,7 @@ def worksheet_figure(
             )
         else:
             fig = plot_derivation(d, None, lang=lang, xlim=window, derivatives=False)
-            fa = float(d.expr.subs(d.var, sp.sympify(centre)))
+            fa = float(d.expr.subs(d.var, as_sympy(centre)))
             fig.axes[0].plot([a], [fa], "o", color="black", zorder=6, gid="centre")
         return _resize(fig, sizes[kind])
     if kind == "contour":

@@ -22,6 +22,7 @@ from matplotlib.text import Text
 
 from symderiv.i18n import check_language
 from symderiv.notation import latex_str, unicode_str
+from symderiv.sympy_values import as_sympy
 
 #: Okabe & Ito's palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -170,7 +171,7 @@ def math(expr: sp.Expr, prefix: str = "") -> str:
 def number_tex(value: sp.Expr, digits: int = 4) -> str:
     """Mathtext (without dollars) for a real number: exact when rational, exact ≈ decimal
     when the exact form is short (√2 ≈ 1.414), else decimals."""
-    value = sp.sympify(value)
+    value = as_sympy(value)
     if value.is_Rational:
         return latex_str(value)
     decimal = f"{float(value):.{digits}g}"
