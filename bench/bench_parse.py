@@ -18,31 +18,14 @@ import time
 from collections.abc import Callable
 
 import sympy as sp
+from bench_derive import TEXTBOOK as DERIVE_TEXTBOOK
 from sympy.core.cache import clear_cache
 
 import symderiv as sd
 
+# The README benchmark's textbook cases (bench_derive.py, beside this file), and LaTeX.
 TEXTBOOK = [
-    "x^2",
-    "x^3",
-    "sin(x)",
-    "e^x",
-    "1/x",
-    "ln x",
-    "(3x+1)^2",
-    "sigmoid(x)",
-    "x^2 sin(x)",
-    "sin(3x)",
-    "x e^(-x)",
-    "sin(x)/x",
-    "1/(1+e^(-x))",
-    "x^x",
-    "tanh(2x+1)",
-    "sqrt(x^2+1)",
-    "ln(x^2+1)",
-    "atan(2x)",
-    "softplus(x)",
-    "cos(x)^2",
+    *DERIVE_TEXTBOOK,
     r"\frac{1}{1+e^{-x}}",
     r"\frac{x^{2}-1}{x+1} + \sqrt{2} \ln x",
 ]

@@ -443,8 +443,7 @@ def test_text_table_and_steps(logistic):
     )
     assert "  where a = σ(z), z = b + wx" in lines
     assert any(
-        re.match(r"^  a +σ\(z\) +∂a/∂z = a\(1 - a\) +derivative of the sigmoid", ln)
-        for ln in lines
+        re.match(r"^  a +σ\(z\) +∂a/∂z = a\(1 - a\) +derivative of the sigmoid", ln) for ln in lines
     )
     assert "  ∂L/∂a = ∂L/∂v5·∂v5/∂a + ∂L/∂v2·∂v2/∂a" in lines
     assert "  ∂L/∂w = x(a - y)" in lines

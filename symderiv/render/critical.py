@@ -25,6 +25,7 @@ from symderiv.render.mv_layout import (
     matrix_latex,
     point_latex,
     point_text,
+    vars_math,
     vars_text,
 )
 from symderiv.render.mv_words import (
@@ -137,7 +138,7 @@ def critical_markdown(cp: Any, lang: str) -> str:
         "critical_title",
         lang,
         f=f"${teacher_latex(cp.expr)}$",
-        vars="$" + ", ".join(teacher_latex(v) for v in cp.vars) + "$",
+        vars=vars_math(cp.vars),
     )
     out = [f"### {title}", ""]
     for d in cp.gradient.partials:

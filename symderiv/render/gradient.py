@@ -21,6 +21,7 @@ from symderiv.render.mv_layout import (
     shown_matrix_text,
     shown_result_dict,
     shown_text,
+    vars_math,
     vars_text,
 )
 from symderiv.render.mv_words import math_show, mv_message, mv_typeset
@@ -80,7 +81,7 @@ def gradient_markdown(g: Any, lang: str) -> str:
         "gradient_title",
         lang,
         f=f"${_input_latex(g.partials, g.expr)}$",
-        vars="$" + ", ".join(teacher_latex(v) for v in g.vars) + "$",
+        vars=vars_math(g.vars),
     )
     out = [f"### {title}", ""]
     for x, d in zip(g.vars, g.partials, strict=True):
@@ -146,7 +147,7 @@ def jacobian_markdown(j: Any, lang: str) -> str:
         "jacobian_title",
         lang,
         fs=f"${fs}$",
-        vars="$" + ", ".join(teacher_latex(v) for v in j.vars) + "$",
+        vars=vars_math(j.vars),
     )
     out = [f"### {title}", ""]
     for i, (f, row) in enumerate(zip(j.exprs, j.entries, strict=True), 1):

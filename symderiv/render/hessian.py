@@ -30,6 +30,7 @@ from symderiv.render.mv_layout import (
     shown_matrix_text,
     shown_result_dict,
     shown_text,
+    vars_math,
     vars_text,
 )
 from symderiv.render.mv_words import (
@@ -115,7 +116,7 @@ def hessian_markdown(h: Any, lang: str) -> str:
         "hessian_title",
         lang,
         f=f"${_f_latex(h)}$",
-        vars="$" + ", ".join(teacher_latex(v) for v in h.vars) + "$",
+        vars=vars_math(h.vars),
     )
     out = [f"### {title}", "", f"#### {mv_message('first_partials', lang)}", ""]
     for d in h.gradient.partials:

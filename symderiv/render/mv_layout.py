@@ -16,6 +16,11 @@ from symderiv.steps import Derivation
 # --------------------------------------------------------------------------- matrices
 
 
+def vars_math(vars: Sequence[sp.Symbol]) -> str:
+    """The variables as inline math for a title: ``$x, y$``."""
+    return "$" + ", ".join(teacher_latex(v) for v in vars) + "$"
+
+
 def matrix_text(matrix: sp.MatrixBase, show: Show = teacher_unicode) -> list[str]:
     """Rows of a matrix with aligned columns and ⎡ ⎤ brackets, entries in the teacher's form."""
     return cells_text(
