@@ -14,6 +14,7 @@ the expression as it stands on a tie.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import sympy as sp
@@ -35,23 +36,125 @@ MIN_SAVING = 0.2
 
 
 def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
-    """Rewrites worth trying at this size, the preferred form first (it wins ties)."""
+    """Rewrites worth trying at this size, the preferred form first (it wins ties).
+
+    Each is pre-tested on the tree (:func:`_may_pull_out`, :func:`_has_fraction_in_sum`,
+    :func:`_may_factor`): a rewrite that cannot change the expression is not run.
+    """
     rewrites: list[Callable[[sp.Expr], sp.Expr]] = []
+    sums = [node for node in sp.preorder_traversal(expr) if isinstance(node, sp.Add)]
     if has_big_power(expr):
-        return [sp.factor_terms] if ops <= CHEAP_LIMIT else []
-    if ops <= CHEAP_LIMIT:
+        return [sp.factor_terms] if ops <= CHEAP_LIMIT and _may_pull_out(sums) else []
+    if ops <= CHEAP_LIMIT and _may_pull_out(sums):
         rewrites.append(sp.factor_terms)
     if ops <= RATIONAL_LIMIT:
-        # Pre-tests: cancel and together only act on fractions; without one, together
-        # returns its input and cancel only expands.
-        fractions = any(p.exp.is_negative for p in expr.atoms(sp.Pow))
-        if expr.is_rational_function():
+        fractions = _has_fraction_in_sum(sums)
+        if expr.is_rational_function() and (fractions or _may_factor(expr, sums)):
             rewrites.append(sp.factor)
-            if fractions:
+            if fractions or any(p.exp.is_negative for p in expr.atoms(sp.Pow)):
                 rewrites.append(sp.cancel)
         if fractions:
             rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
     return rewrites
+
+
+# ------------------------------------------------------------------- pre-tests of rewrites
+
+
+def _is_fraction(term: sp.Expr) -> bool:
+    return any(isinstance(f, sp.Pow) and f.exp.is_negative for f in sp.Mul.make_args(term))
+
+
+def _has_fraction_in_sum(sums: list[sp.Add]) -> bool:
+    """Whether a sum has a term with a denominator: without one, ``together`` and
+    ``factor_terms`` have nothing to put over one denominator."""
+    return any(_is_fraction(term) for s in sums for term in s.args)
+
+
+def _base(factor: sp.Expr) -> object:
+    """What ``factor_terms`` sees as the base of a factor: x for x³, e^u for e^(2u)."""
+    if isinstance(factor, sp.Pow) and factor.exp.is_Number:
+        factor = factor.base
+    if isinstance(factor, sp.exp):
+        return (sp.exp, factor.args[0].as_coeff_Mul()[1])
+    return factor
+
+
+def _terms_share_something(s: sp.Add) -> bool:
+    """Whether ``factor_terms`` could pull something out of the sum ``s``: a base every
+    term has, a number other than 1 dividing every coefficient, a sign every term has,
+    or a fraction to put over one denominator."""
+    coefficients: list[sp.Expr] = []
+    shared: set[object] | None = None
+    for term in s.args:
+        if _is_fraction(term):
+            return True
+        coefficient, rest = term.as_coeff_Mul()
+        coefficients.append(coefficient)
+        bases = {_base(f) for f in sp.Mul.make_args(rest) if not f.is_Number}
+        shared = bases if shared is None else shared & bases
+    if shared:
+        return True
+    if not all(c.is_Rational for c in coefficients):
+        return True
+    content = 0
+    for c in coefficients:
+        if c.q != 1:
+            return True
+        content = math.gcd(content, int(c.p))
+    return content != 1 or all(c.is_negative for c in coefficients)
+
+
+def _may_pull_out(sums: list[sp.Add]) -> bool:
+    return any(_terms_share_something(s) for s in sums)
+
+
+def _may_factor(expr: sp.Expr, sums: list[sp.Add]) -> bool:
+    """Whether ``factor``/``cancel`` could change the rational function ``expr`` (which
+    has no fraction inside a sum): a sum with a product of sums in it (expanding may
+    combine terms), a polynomial not known to be irreducible, or two polynomials equal
+    up to a number (x − 1 and 2 − 2x cancel)."""
+    seen: set[tuple[int, ...]] = set()
+    for s in sums:
+        if any(term.has(sp.Add) for term in s.args):
+            return True
+        key = _irreducible_key(s)
+        if key is None or key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
+def _irreducible_key(s: sp.Add) -> tuple[int, ...] | None:
+    """For a sum that is an irreducible polynomial of degree 1 or 2 in one variable with
+    whole coefficients, its primitive coefficients (a key equal for multiples); else None."""
+    symbols = s.free_symbols
+    if len(symbols) != 1:
+        return None
+    (x,) = symbols
+    coefficients = [0, 0, 0]
+    for term in s.args:
+        c, rest = term.as_coeff_Mul()
+        if not c.is_Integer:
+            return None
+        if rest == 1:
+            degree = 0
+        elif rest == x:
+            degree = 1
+        elif isinstance(rest, sp.Pow) and rest.base == x and rest.exp == 2:
+            degree = 2
+        else:
+            return None
+        coefficients[degree] += int(c)
+    c0, c1, c2 = coefficients
+    if c2:
+        discriminant = c1 * c1 - 4 * c2 * c0
+        if discriminant >= 0 and math.isqrt(discriminant) ** 2 == discriminant:
+            return None  # it factors over the rationals
+    content = math.gcd(c0, math.gcd(c1, c2))
+    lead = c2 or c1
+    sign = -1 if lead < 0 else 1
+    return tuple(sign * c // content for c in coefficients)
 
 
 def has_big_power(expr: sp.Expr) -> bool:
