@@ -12,18 +12,21 @@ Sampling. Candidate points are drawn from a seeded :class:`random.Random`, first
 in (0.1, 3), then (0.01, 0.1), (3, 30), (0.001, 0.01) and (30, 300). Signs run through the
 orthants in turn unless a symbol's assumptions fix them, and the first scale alternates
 between |x| < 1 and |x| > 1, so that a result right on part of the domain only (say 1 for
-d|x|/dx) meets the part where it is wrong (see ``_candidates``). A candidate is skipped
-when it is within 1e-3 (relative) of a special value where a dropped term could vanish (0,
-an integer up to 30, a multiple of pi/2, +-e); when the function is not a finite real
-number at the point or at the point +- 1e-3 relative (so points near the edge of the real
-domain or near a singularity are avoided; this stencil is for the function, the thing
-being differenced); when the result is not a finite real number at the point; or when an
-argument of ``Abs``/``relu``/``sign``/``Heaviside``/``DiracDelta``, a difference of
-``Max``/``Min`` arguments or a ``Piecewise`` condition's ``lhs - rhs`` vanishes or changes
-sign on that stencil (a kink or jump nearby). Other free
-symbols are parameters: they get fixed, seeded values in (0.5, 2.5) that stay at least
-0.05 from an integer (respecting ``positive``/``negative``/``integer`` assumptions), and
-are reported in ``reason``.
+d|x|/dx) meets the part where it is wrong (:mod:`symderiv.verify_points`). A candidate is
+skipped when it is within 1e-3 (relative) of a special value where a dropped term could
+vanish (0, an integer up to 30, a multiple of pi/2, +-e); when the function is not a finite
+real number at the point or at the point +- 1e-3 relative (so points near the edge of the
+real domain or near a singularity are avoided; this stencil is for the function, the thing
+being differenced, and is not evaluated when the function has no edge or pole anywhere:
+sums, products and whole powers of ``exp``, ``sin``, ``tanh``, σ, ..., see
+:func:`symderiv.numeric.has_edges`); when the result is not a finite real number at the
+point; or when an argument of ``Abs``/``relu``/``sign``/``Heaviside``/``DiracDelta``, a
+difference of ``Max``/``Min`` arguments or a ``Piecewise`` condition's ``lhs - rhs``
+vanishes or changes sign on that stencil (a kink or jump nearby). The values of the
+function and the result at the point, computed while screening, are the first
+comparison's. Other free symbols are parameters: they get fixed, seeded values in (0.5,
+2.5) that stay at least 0.05 from an integer (respecting ``positive``/``negative``/
+``integer`` assumptions), and are reported in ``reason``.
 
 Comparison. At each point the claimed value ``sym`` and the finite difference ``num`` are
 compared by their relative error ``|num - sym| / max(|num|, |sym|)``; when both are below a
@@ -83,7 +86,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -97,6 +100,7 @@ from symderiv.numeric import (
     NotRealError,
     NumericError,
     describe_number,
+    has_edges,
     is_evaluable,
     kink_arguments,
     local_context,
@@ -105,6 +109,13 @@ from symderiv.numeric import (
 )
 from symderiv.steps import Verification
 from symderiv.sympy_values import as_sympy
+from symderiv.verify_points import (
+    SAMPLED_RANGE,
+    candidate_points,
+    describe_point,
+    is_special,
+    parameter_values,
+)
 from symderiv.verify_reasons import Why, no_points_reason, split_side, unevaluable_parts
 
 __all__ = [
@@ -118,16 +129,6 @@ __all__ = [
 #: Seconds of CPU time (of the calling thread) a single check may take before it gives up.
 DEFAULT_TIME_BUDGET = 2.0
 
-#: (low, high, how many candidates, log-uniform?) for |x|, tried in this order.
-_SCHEDULE: tuple[tuple[float, float, int, bool], ...] = (
-    (0.1, 3.0, 24, False),
-    (0.01, 0.1, 8, True),
-    (3.0, 30.0, 8, True),
-    (0.001, 0.01, 4, True),
-    (30.0, 300.0, 4, True),
-)
-#: The smallest and largest |x| sampled.
-_RANGE = (f"{min(r[0] for r in _SCHEDULE):g}", f"{max(r[1] for r in _SCHEDULE):g}")
 _STENCIL = 1e-3  # relative half-width of the screening stencil
 _SCREEN_DPS = 20  # precision of the cheap screening evaluations
 _LEVELS = 4  # precisions tried per point: digits, 2, 4 and 8 times digits
@@ -141,6 +142,25 @@ def tolerance_for(digits: int) -> float:
 
 def _tiny_for(digits: int) -> mpf:
     return local_context().mpf(10) ** (-(5 * digits) // 6)
+
+
+def _first_difference(f: Callable[[mpf], mpf], x: mpf, direction: int, addprec: int) -> mpf:
+    """``mpmath.diff(f, x, 1, direction=direction, addprec=addprec)`` in this thread's
+    context, without its general machinery: the same step ``2**-(prec + addprec)``, the
+    same working precision ``2(prec + 2 addprec)`` and the same rounding, so the same value."""
+    ctx = local_context()
+    prec = ctx.prec
+    try:
+        ctx.prec = 2 * (prec + 2 * addprec)
+        h = ctx.ldexp(1, -prec - addprec)
+        if direction:
+            h = h if direction > 0 else -h
+            value = (f(x + h) - f(x)) / h
+        else:
+            value = (f(x + h) - f(x - h)) / (2 * h)
+    finally:
+        ctx.prec = prec
+    return +value
 
 
 def _floor(scale: Any, digits: int) -> Any:
@@ -162,81 +182,6 @@ def _addprec(value: Any, derivative: Any, prec: int) -> int:
             "the function and its derivative differ in size by more than 10^600 here"
         )
     return extra
-
-
-# --------------------------------------------------------------------------- sampling
-
-
-def _is_special(x: float) -> bool:
-    """Near 0, an integer up to 30, a multiple of pi/2 or +-e (1e-3 relative)?"""
-    ax = abs(x)
-    if ax < 1e-3:
-        return True
-    if ax > 30:
-        return False
-    margin = 1e-3 * max(1.0, ax)
-    if abs(x - round(x)) < margin:
-        return True
-    half_pi = math.pi / 2
-    if abs(x - half_pi * round(x / half_pi)) < margin:
-        return True
-    return abs(ax - math.e) < margin
-
-
-def _sign_rule(sym: sp.Symbol) -> int:
-    """+1 if ``sym`` must be positive, -1 if negative, 0 if either sign is allowed."""
-    if sym.is_positive or sym.is_nonnegative:
-        return 1
-    if sym.is_negative or sym.is_nonpositive:
-        return -1
-    return 0
-
-
-def _draw(rng: random.Random, lo: float, hi: float, log: bool, sign: int) -> float:
-    magnitude = math.exp(rng.uniform(math.log(lo), math.log(hi))) if log else rng.uniform(lo, hi)
-    magnitude = float(f"{magnitude:.5g}")  # readable points; the float value is what is used
-    return sign * magnitude
-
-
-def _candidates(rng: random.Random, vars: Sequence[sp.Symbol]) -> Iterator[tuple[float, ...]]:
-    """Candidate points, scale by scale. Where a symbol may take either sign, the signs run
-    through the orthants in turn (+, -, +, - for one variable; (+,+), (-,+), (+,-), (-,-)
-    for two); in the first scale |x| also alternates between (0.1, 1) and (1, 3) (for one
-    variable: +small, -large, +large, -small), so the first few points already see both
-    signs and both sides of 1 -- a result that is right on part of the domain only (1 for
-    d|x|/dx, 2x for d max(x, x^2)/dx) meets the part where it is wrong."""
-    rules = [_sign_rule(v) for v in vars]
-    factor = min(2 ** (len(vars) - 1), 8)  # more tries when several coordinates must fit
-    i = 0
-    for k, (lo, hi, count, log) in enumerate(_SCHEDULE):
-        for _ in range(count * factor):
-            point = []
-            for j, rule in enumerate(rules):
-                low_bit, high_bit = (i >> j) & 1, (i >> (j + 1)) & 1
-                sign = rule or (-1 if low_bit else 1)
-                band = (lo, hi)
-                if k == 0:  # split the first scale at 1
-                    band = (1.0, hi) if low_bit ^ high_bit else (lo, 1.0)
-                point.append(_draw(rng, *band, log, sign))
-            yield tuple(point)
-            i += 1
-
-
-def _parameter_values(rng: random.Random, params: Sequence[sp.Symbol]) -> dict[sp.Symbol, float]:
-    values: dict[sp.Symbol, float] = {}
-    for p in sorted(params, key=str):
-        if p.is_integer:
-            value = float(rng.randint(2, 5))
-        else:
-            value = 1.0
-            while abs(value - round(value)) < 0.05:
-                value = round(rng.uniform(0.5, 2.5), 4)
-        values[p] = -value if _sign_rule(p) < 0 else value
-    return values
-
-
-def _describe(names: Sequence[str], xs: Sequence[float]) -> str:
-    return ", ".join(f"{n} = {v:.6g}" for n, v in zip(names, xs, strict=True))
 
 
 # --------------------------------------------------------------------------- the engine
@@ -281,7 +226,8 @@ class _Check:
     params: dict[sp.Symbol, float]
     screens: list[tuple[str, Callable[..., mpf]]]
     kinks: list[Callable[..., mpf]]
-    compare: Callable[[tuple[mpf, ...]], list[Comparison]]
+    #: (point, the screens' values there) -> comparisons, at the context's precision
+    compare: Callable[[tuple[mpf, ...], tuple[mpf, ...]], list[Comparison]]
     method: str
     points: int
     digits: int
@@ -289,14 +235,19 @@ class _Check:
     seed: int
     single: bool = True  # report points as floats (one variable) or dicts
     stencil_screens: int = 1  # screens checked on the whole stencil; the rest at the point
+    edges: bool = True  # whether a screened function can have an edge or a pole (see has_edges)
     mismatch: str = "{what} is {num} numerically but {sym} from the expression checked"
     mismatch_key: str = "reason_mismatch"
     rejected: Counter[str] = field(default_factory=Counter)
 
     # -- screening -------------------------------------------------------------------
     def _stencil(self, xs: tuple[float, ...]) -> list[tuple[mpf, ...]]:
+        """The point, then (where edges or kinks are looked for) the point moved by
+        ±_STENCIL (relative) in each coordinate."""
         ctx = local_context()
         pts = [tuple(ctx.mpf(v) for v in xs)]
+        if not (self.edges or self.kinks):
+            return pts
         for i, v in enumerate(xs):
             for step in (-1, 1):
                 moved = list(pts[0])
@@ -304,41 +255,53 @@ class _Check:
                 pts.append(tuple(moved))
         return pts
 
-    def _screen(self, xs: tuple[float, ...]) -> str | None:
-        """Why the candidate is unusable (None when it is fine)."""
-        if any(_is_special(v) for v in xs):
-            return "special"
+    def _screen(self, xs: tuple[float, ...]) -> tuple[str | None, tuple[mpf, ...]]:
+        """Why the candidate is unusable (None when it is fine), and the screens' values
+        at the point at the check's precision (the first comparison uses them)."""
+        if any(is_special(v) for v in xs):
+            return "special", ()
         ctx = local_context()
+        stencil = self._stencil(xs)
+        values: list[mpf] = []
+        for i, (label, fn) in enumerate(self.screens):
+            try:
+                with ctx.workdps(self.digits):
+                    values.append(fn(*stencil[0]))
+                if i < self.stencil_screens and self.edges:
+                    with ctx.workdps(_SCREEN_DPS):
+                        for p in stencil[1:]:
+                            fn(*p)
+            except MagnitudeError:
+                return "magnitude", ()
+            except NumericError:
+                return label, ()
         with ctx.workdps(_SCREEN_DPS):
-            stencil = self._stencil(xs)
-            for i, (label, fn) in enumerate(self.screens):
-                where = stencil if i < self.stencil_screens else stencil[:1]
-                try:
-                    for p in where:
-                        fn(*p)
-                except MagnitudeError:
-                    return "magnitude"
-                except NumericError:
-                    return label
             for kink in self.kinks:
                 try:
-                    values = [kink(*p) for p in stencil]
+                    found = [kink(*p) for p in stencil]
                 except NotRealError:
                     continue  # |u| and sign(u) of a non-real u are smooth: no kink here
                 except NumericError:
-                    return "kink"
-                signs = {ctx.sign(v) for v in values}
-                if 0 in signs or len(signs) > 1 or abs(values[0]) < 1e-12:
-                    return "kink"
-        return None
+                    return "kink", ()
+                signs = {ctx.sign(v) for v in found}
+                if 0 in signs or len(signs) > 1 or abs(found[0]) < 1e-12:
+                    return "kink", ()
+        return None, tuple(values)
 
     # -- comparing ---------------------------------------------------------------------
-    def _measure(self, xs: tuple[float, ...], digits: int) -> list[Comparison]:
+    def _measure(
+        self, xs: tuple[float, ...], digits: int, values: tuple[mpf, ...] | None
+    ) -> list[Comparison]:
+        """The comparisons at ``digits``, from the screens' ``values`` at the point when
+        they were computed at that precision (else they are computed now)."""
         ctx = local_context()
         with ctx.workdps(digits):
-            return self.compare(tuple(ctx.mpf(v) for v in xs))
+            point = tuple(ctx.mpf(v) for v in xs)
+            if values is None:
+                values = tuple(fn(*point) for _, fn in self.screens)
+            return self.compare(point, values)
 
-    def _judge(self, xs: tuple[float, ...], budget: Budget) -> _Judgement:
+    def _judge(self, xs: tuple[float, ...], values: tuple[mpf, ...], budget: Budget) -> _Judgement:
         """Compare at rising precision until the point passes, or fails at two successive
         precisions that each settled (see the module docstring)."""
         tolerance = tolerance_for(self.digits)
@@ -346,9 +309,8 @@ class _Check:
         digits = self.digits
         for level in range(_LEVELS):
             digits = self.digits << level
-            now = self._measure(xs, digits)
-            worst = max(now, key=Comparison.error)
-            err = worst.error()
+            now = self._measure(xs, digits, values if level == 0 else None)
+            err, worst = max(((c.error(), c) for c in now), key=lambda pair: pair[0])
             if err <= tolerance:
                 return _Judgement("pass", err, worst, digits)
             if before is not None and all(
@@ -366,10 +328,10 @@ class _Check:
         return {str(v): x for v, x in zip(self.vars, xs, strict=True)}
 
     def _where(self, xs: tuple[float, ...]) -> str:
-        return _describe([str(v) for v in self.vars], xs)
+        return describe_point([str(v) for v in self.vars], xs)
 
     def _params_held(self) -> str:
-        return _describe([str(p) for p in self.params], list(self.params.values()))
+        return describe_point([str(p) for p in self.params], list(self.params.values()))
 
     def _result(
         self,
@@ -425,7 +387,7 @@ class _Check:
         digits = self.digits
         accepted: list[tuple[float, ...]] = []
         errors: list[mpf] = []
-        for xs in _candidates(rng, self.vars):
+        for xs in candidate_points(rng, self.vars):
             if budget.exhausted():
                 cut = budget.cut(
                     "the check", f"after {len(accepted)} of {self.points} points agreed"
@@ -440,12 +402,12 @@ class _Check:
                     ),
                 )
                 return self._result(None, accepted, errors, digits, why, budget.cut_short)
-            why = self._screen(xs)
+            why, values = self._screen(xs)
             if why is not None:
                 self.rejected[why] += 1
                 continue
             try:
-                judgement = self._judge(xs, budget)
+                judgement = self._judge(xs, values, budget)
             except MagnitudeError:
                 self.rejected["magnitude"] += 1
                 continue
@@ -477,30 +439,45 @@ class _Check:
 
     def _no_points_reason(self) -> Why:
         labels = [label for label, _ in self.screens]
-        return no_points_reason(self.rejected, labels, self.digits << (_LEVELS - 1), _RANGE)
+        return no_points_reason(self.rejected, labels, self.digits << (_LEVELS - 1), SAMPLED_RANGE)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
+class _Prepared(NamedTuple):
+    params: dict[sp.Symbol, float]
+    functions: list[Callable[..., mpf]]
+    why: Why | None = None
+
+
 def _prepare(
     named: Sequence[tuple[str, sp.Expr]], vars: Sequence[sp.Symbol], seed: int
-) -> tuple[dict[sp.Symbol, float], Why | None]:
-    """Parameter values for the free symbols that are not ``vars``, or a reason to stop."""
-    for label, expr in named:
-        ok, why = is_evaluable(expr)
-        if not ok:
-            names = ", ".join(str(part) for part in unevaluable_parts(expr))
-            return {}, Why(
-                f"the {label} cannot be evaluated numerically: {why}",
-                "reason_unknown_function",
-                (("what", label), ("names", names or str(expr))),
-            )
+) -> _Prepared:
+    """Parameter values for the free symbols that are not ``vars`` and each expression
+    compiled, or a reason to stop."""
     free: set[sp.Symbol] = set()
     for _, expr in named:
         free |= expr.free_symbols
     params = sorted(free - set(vars), key=str)
-    return _parameter_values(random.Random(f"params-{seed}"), params), None
+    values = parameter_values(random.Random(f"params-{seed}"), params)
+    functions = []
+    for label, expr in named:
+        try:
+            functions.append(_compiled(expr, vars, values))
+        except (NumericError, TypeError, AttributeError, sp.SympifyError):
+            _, why = is_evaluable(expr)
+            names = ", ".join(str(part) for part in unevaluable_parts(expr))
+            return _Prepared(
+                {},
+                [],
+                Why(
+                    f"the {label} cannot be evaluated numerically: {why}",
+                    "reason_unknown_function",
+                    (("what", label), ("names", names or str(expr))),
+                ),
+            )
+    return _Prepared(values, functions)
 
 
 def _has_kinks(exprs: Sequence[sp.Expr]) -> bool:
@@ -510,6 +487,8 @@ def _has_kinks(exprs: Sequence[sp.Expr]) -> bool:
 def _kink_functions(
     exprs: Sequence[sp.Expr], vars: Sequence[sp.Symbol], fixed: Mapping[sp.Symbol, float]
 ) -> list[Callable[..., mpf]]:
+    if not _has_kinks(exprs):
+        return []
     args: list[sp.Expr] = []
     for e in exprs:
         args.extend(a for a in kink_arguments(e) if a not in args)
@@ -598,23 +577,25 @@ def verify_derivative(
         raise ValueError("order must be >= 0")
     one_sided = _has_kinks([expr, result])
     method = _diff_method(one_sided)
-    params, why = _prepare([("function", expr), ("result", result)], [var], seed)
-    if why is not None:
-        return _not_run(why, digits, method)
-    f = _compiled(expr, [var], params)
-    g = _compiled(result, [var], params)
+    prepared = _prepare([("function", expr), ("result", result)], [var], seed)
+    if prepared.why is not None:
+        return _not_run(prepared.why, digits, method)
+    params, (f, g) = prepared.params, prepared.functions
     directions = (1, -1) if one_sided else (0,)
     what = _order_name(order)
     ctx = local_context()
 
-    def compare(xs: tuple[mpf, ...]) -> list[Comparison]:
+    def compare(xs: tuple[mpf, ...], values: tuple[mpf, ...]) -> list[Comparison]:
         (x,) = xs
-        sym, value = g(x), f(x)
+        value, sym = values
         extra = _addprec(value, sym, ctx.prec)
         floor = _floor(value, ctx.dps)
         out: list[Comparison] = []
         for d in directions:
-            num = ctx.diff(f, x, order, direction=d, addprec=extra)
+            if order == 1:
+                num = _first_difference(f, x, d, extra)
+            else:
+                num = ctx.diff(f, x, order, direction=d, addprec=extra)
             label = what if not d else f"{what} ({'right' if d > 0 else 'left'})"
             out.append(Comparison(label, num, sym, floor))
         return out
@@ -624,6 +605,7 @@ def verify_derivative(
         params=params,
         screens=[("function", f), ("result", g)],
         kinks=_kink_functions([expr, result], [var], params),
+        edges=has_edges(expr),
         compare=compare,
         method=method,
         points=points,
@@ -666,20 +648,19 @@ def verify_partials(
     one_sided = _has_kinks(exprs)
     method = _diff_method(one_sided)
     named = [("function", expr), *((f"partial {label}", e) for label, _, e in items)]
-    params, why = _prepare(named, vars, seed)
-    if why is not None:
-        return _not_run(why, digits, method)
-    f = _compiled(expr, vars, params)
-    compiled = [(label, orders, _compiled(e, vars, params)) for label, orders, e in items]
+    prepared = _prepare(named, vars, seed)
+    if prepared.why is not None:
+        return _not_run(prepared.why, digits, method)
+    params, (f, *claimed) = prepared.params, prepared.functions
+    compiled = [(label, orders, g) for (label, orders, _), g in zip(items, claimed, strict=True)]
     directions = (1, -1) if one_sided else (0,)
     ctx = local_context()
 
-    def compare(xs: tuple[mpf, ...]) -> list[Comparison]:
-        value = f(*xs)
+    def compare(xs: tuple[mpf, ...], values: tuple[mpf, ...]) -> list[Comparison]:
+        value, *claimed = values
         floor = _floor(value, ctx.dps)
         out: list[Comparison] = []
-        for label, orders, g in compiled:
-            sym = g(*xs)
+        for (label, orders, _), sym in zip(compiled, claimed, strict=True):
             extra = _addprec(value, sym, ctx.prec)
             for d in directions:
                 num = ctx.diff(f, xs, list(orders), direction=d, addprec=extra)
@@ -693,6 +674,7 @@ def verify_partials(
         params=params,
         screens=screens,
         kinks=_kink_functions(exprs, vars, params),
+        edges=has_edges(expr),
         compare=compare,
         method=method,
         points=points,
@@ -722,20 +704,20 @@ def verify_equal(
     a, b = as_sympy(a), as_sympy(b)
     vars = tuple(vars)
     method = "direct evaluation (mpmath, {digits} digits)"
-    params, why = _prepare([("first expression", a), ("second expression", b)], vars, seed)
-    if why is not None:
-        return _not_run(why, digits, method)
-    fa = _compiled(a, vars, params)
-    fb = _compiled(b, vars, params)
+    prepared = _prepare([("first expression", a), ("second expression", b)], vars, seed)
+    if prepared.why is not None:
+        return _not_run(prepared.why, digits, method)
+    params, (fa, fb) = prepared.params, prepared.functions
 
-    def compare(xs: tuple[mpf, ...]) -> list[Comparison]:
-        return [Comparison("", fa(*xs), fb(*xs), _tiny_for(local_context().dps))]
+    def compare(xs: tuple[mpf, ...], values: tuple[mpf, ...]) -> list[Comparison]:
+        return [Comparison("", *values, _tiny_for(local_context().dps))]
 
     return _Check(
         vars=vars,
         params=params,
         screens=[("first expression", fa), ("second expression", fb)],
         kinks=_kink_functions([a, b], vars, params),
+        edges=has_edges(a) or has_edges(b),
         compare=compare,
         method=method,
         points=points,

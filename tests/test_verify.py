@@ -363,3 +363,58 @@ def test_issue17_6_checks_are_thread_safe() -> None:
     finally:
         sys.setswitchinterval(old)
     assert failures == []
+
+
+# --------------------------------------------------------------------------- cheaper checks
+
+
+@pytest.mark.parametrize(
+    ("expr", "edges"),
+    [
+        (x**2 * sp.sin(3 * x), False),
+        (sigmoid(x) * (1 - sigmoid(x)), False),
+        (sp.exp(-(x**2)) + sp.tanh(2 * x + 1) + softplus(x) + sp.atan(x) + 2**x, False),
+        (1 / x, True),
+        (sp.log(x**2 + 1), True),  # not judged by its argument: log is an edge in general
+        (sp.sqrt(x), True),
+        (x**x, True),
+        (sp.tan(x), True),
+        (sp.Abs(x), True),
+        ((-2) ** x, True),
+        (f(x), True),
+    ],
+)
+def test_has_edges_is_false_only_for_functions_smooth_at_every_real_point(expr, edges):
+    from symderiv.numeric import has_edges
+
+    assert has_edges(expr) is edges
+
+
+def test_the_first_difference_is_mpmath_diff_to_the_last_bit():
+    from symderiv.numeric import local_context, numeric_function
+    from symderiv.verify import _first_difference
+
+    ctx = local_context()
+    for expr in (sp.sin(3 * x), sp.exp(x**2), x**3 * sp.log(x), sp.atan(x) / x):
+        fn = numeric_function(expr, [x], ctx=ctx)
+        for digits, point, addprec in ((30, 0.7, 12), (60, 2.3, 40), (30, 0.013, 11)):
+            with ctx.workdps(digits):
+                at = ctx.mpf(point)
+                for direction in (0, 1, -1):
+                    ours = _first_difference(fn, at, direction, addprec)
+                    theirs = ctx.diff(fn, at, 1, direction=direction, addprec=addprec)
+                    assert ours._mpf_ == theirs._mpf_, (expr, point, direction)
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrong"),
+    [
+        (sp.sin(3 * x), sp.cos(3 * x)),  # no edges: the stencil is skipped
+        (sp.log(x), 1 / x**2),  # edges: half the candidates are not real
+        (x**x, x**x * sp.log(x)),
+    ],
+)
+def test_skipping_the_stencil_or_reusing_screen_values_still_fails_wrong_results(expr, wrong):
+    assert verify_derivative(expr, x, sp.diff(expr, x)).ok is True
+    bad = verify_derivative(expr, x, wrong)
+    assert bad.ok is False, bad.reason
