@@ -21,17 +21,33 @@ Use one budget per piece of work, in the thread that does it::
 left, for a step of a larger job) whose cut is reported to the parent too. Time spent in
 *other* threads or processes started by the work is not counted: give those their own
 budget. A budget cannot interrupt a single long call (use the magnitude and size estimates
-of :mod:`symderiv.numeric` for that, or a process with a ``timeout``).
+of :mod:`symderiv.numeric` for that, or a process with a ``timeout``); where one SymPy call
+may run away on hostile input, :func:`interrupt_after` stops it from inside, in this thread.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
 
-__all__ = ["Budget", "BudgetExceeded"]
+__all__ = ["Budget", "BudgetExceeded", "WorkInterrupted", "interrupt_after"]
+
+#: How many calls the watch of :func:`interrupt_after` lets pass between looks at the clock.
+_CALLS_PER_LOOK = 2000
+
+
+class WorkInterrupted(BaseException):
+    """Raised inside a block run by :func:`interrupt_after` when its CPU time is spent.
+
+    Not an ``Exception``: no ``except Exception`` in the interrupted library code can
+    swallow it; the caller of the block turns it into its own error.
+    """
 
 
 class BudgetExceeded(Exception):
@@ -91,3 +107,33 @@ class Budget:
         if seconds is not None:
             limit = min(limit, seconds)
         return Budget(None if math.isinf(limit) else limit, clock=self.clock, parent=self)
+
+
+@contextmanager
+def interrupt_after(seconds: float) -> Iterator[None]:
+    """Run the block, interrupting it with :class:`WorkInterrupted` once the calling thread
+    has spent ``seconds`` of CPU time in it -- even inside a single long call of a library
+    (SymPy's assumption queries on deeply nested hyperbolic functions grow exponentially).
+
+    A profile hook of this thread only (``sys.setprofile``) looks at the clock every few
+    thousand Python calls, so other threads are not affected and the block runs about
+    twice as slow while it is watched: watch only work that may run away. A profiler
+    active in this thread is suspended for the block.
+    """
+    deadline = time.thread_time() + seconds
+    calls = 0
+
+    def watch(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls >= _CALLS_PER_LOOK:
+            calls = 0
+            if time.thread_time() > deadline:
+                raise WorkInterrupted(f"stopped after {seconds:g} s of CPU time")
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)

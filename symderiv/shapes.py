@@ -137,8 +137,13 @@ def shaped(expr: sp.Expr, hints: dict[sp.Expr, tuple[sp.Expr, ...]] | None = Non
 
 
 def _teacher_terms(expr: sp.Add) -> list[sp.Expr]:
-    """SymPy's printed order, but a positive term first where there is one."""
-    terms = expr.as_ordered_terms()
+    """SymPy's printed order, but a positive term first where there is one. (SymPy orders
+    by the numeric value of constant terms; where that value cannot be computed,
+    tanh(sinh(10^99)), its canonical order is used.)"""
+    try:
+        terms = expr.as_ordered_terms()
+    except (OverflowError, ValueError, TypeError):
+        terms = sorted(expr.args, key=sp.default_sort_key)
     if is_negative_term(terms[0]):
         for index, term in enumerate(terms):
             if not is_negative_term(term):

@@ -68,3 +68,70 @@ def test_issue18_3_sleeping_and_other_threads_do_not_count() -> None:
     time.sleep(0.2)  # wall-clock time passes; this thread does no work
     spinning.join()
     assert not budget.exhausted(), budget.spent()
+
+
+# --------------------------------------------------------------------------- interrupt_after
+
+
+def _runaway() -> object:
+    """SymPy's own evaluation of tanh nested twelve deep: minutes of assumption queries."""
+    import sympy as sp
+
+    e = sp.Symbol("x")
+    for _ in range(12):
+        e = sp.tanh(e)
+    return e
+
+
+def test_interrupt_after_stops_a_single_runaway_sympy_call() -> None:
+    import sys
+
+    from symderiv.budget import WorkInterrupted, interrupt_after
+
+    start = time.thread_time()
+    with pytest.raises(WorkInterrupted, match="0.5 s of CPU time"), interrupt_after(0.5):
+        _runaway()
+    assert time.thread_time() - start < 2.0
+    assert sys.getprofile() is None  # the watch is gone
+
+
+def test_interrupt_after_lets_short_work_finish_and_restores_the_profiler() -> None:
+    import sys
+
+    from symderiv.budget import interrupt_after
+
+    def profiler(frame: object, event: str, arg: object) -> None:
+        return None
+
+    sys.setprofile(profiler)
+    try:
+        with interrupt_after(5.0):
+            total = sum(math.factorial(n) % 7 for n in range(200))
+        assert sys.getprofile() is profiler
+    finally:
+        sys.setprofile(None)
+    assert total == sum(math.factorial(n) % 7 for n in range(200))
+
+
+def test_interrupt_after_holds_in_a_thread_and_only_there() -> None:
+    from symderiv.budget import WorkInterrupted, interrupt_after
+
+    outcome: list[str] = []
+
+    def watched() -> None:
+        try:
+            with interrupt_after(0.5):
+                _runaway()
+            outcome.append("finished")
+        except WorkInterrupted:
+            outcome.append("interrupted")
+
+    def unwatched() -> None:
+        outcome.append(str(sum(range(10**6))))
+
+    threads = [threading.Thread(target=watched), threading.Thread(target=unwatched)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcome) == sorted(["interrupted", str(sum(range(10**6)))])

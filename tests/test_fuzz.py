@@ -245,15 +245,16 @@ REGRESSIONS = [
     "|e^x|",
     "(10^99 + x)^1000",
     "(10^-30 + x)^1000",
+    # fixed since: SymPy's evaluation of nested hyperbolic functions is read under a
+    # CPU-time watch and refused past it; constant terms SymPy cannot order numerically
+    "asin(sigmoid(tan(sigmoid(sinh(sinh(cos(tanh(exp(cosh(sqrt(cosh(cos(log(tanh(cos(tan(tan("
+    "log(sigmoid(abs(x)))))))))))))))))))))",
+    "tanh(tanh(tanh(tanh(tanh(tanh(tanh(tanh(tanh(tanh(x))))))))))",
+    "x + tanh(sinh(10^99))",
 ]
 
 #: Inputs that fail because of code owned elsewhere, with the reason (non-strict xfails).
-KNOWN = {
-    "asin(sigmoid(tan(sigmoid(sinh(sinh(cos(tanh(exp(cosh(sqrt(cosh(cos(log(tanh(cos(tan(tan("
-    "log(sigmoid(abs(x)))))))))))))))))))))": "parser: automatic evaluation asks SymPy's "
-    "assumptions (issue 17 item 2, parser)",
-    "x + tanh(sinh(10^99))": "engine: as_ordered_terms asks evalf, OverflowError (teacher)",
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -998,3 +998,36 @@ def test_issue16_item17_korean_templates_use_the_same_parts() -> None:
         parts = sorted(re.findall(r"\{([abc])\}", entry["en"]))
         assert sorted(re.findall(r"\{([abc])\}", entry["ko"])) == parts, entry["en"]
         assert _HANGUL.search(entry["ko"]), entry["en"]
+
+
+TANH_TEN = "tanh(" * 10 + "x" + ")" * 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TANH_TEN,
+        "\\tanh\\left(" * 10 + "x" + "\\right)" * 10,
+        "asin(sigmoid(tan(sigmoid(sinh(sinh(cos(tanh(exp(cosh(sqrt(cosh(cos(log(tanh(cos("
+        "tan(tan(log(sigmoid(abs(x)))))))))))))))))))))",
+    ],
+)
+def test_issue17_nested_hyperbolic_functions_are_refused_after_a_bounded_read(text: str) -> None:
+    """SymPy's own evaluation of these takes minutes (tanh ten deep) to hours; reading
+    stops after MAX_READ_SECONDS of CPU time with a ParseError that says why."""
+    from symderiv.parsing.limits import MAX_READ_SECONDS
+
+    start = time.thread_time()
+    with pytest.raises(ParseError, match="nested too deeply for exact algebra") as info:
+        parse(text)
+    assert time.thread_time() - start < 4 * MAX_READ_SECONDS
+    assert info.value.localized("ko").startswith("이 식을 읽는 데 계산 시간이 2초를 넘었습니다")
+
+
+def test_issue17_textbook_input_is_read_without_the_watch() -> None:
+    from symderiv.parsing.limits import _may_run_away
+
+    assert not _may_run_away("-(y log(sigmoid(w x + b)) + (1 - y) log(1 - sigmoid(w x + b)))")
+    assert not _may_run_away(r"\frac{e^{z_1}}{e^{z_1} + e^{z_2} + e^{z_3}}")
+    assert _may_run_away(TANH_TEN)
+    assert parse("tanh(tanh(tanh(x)))") == sp.tanh(sp.tanh(sp.tanh(x)))

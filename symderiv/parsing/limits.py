@@ -9,6 +9,7 @@ exact value of a decimal literal.
 from __future__ import annotations
 
 import math
+import re
 
 import sympy as sp
 
@@ -31,6 +32,8 @@ MAX_RESULT_DIGITS = 300
 _NUMBER_CEILING = 10**MAX_RESULT_DIGITS
 #: Highest derivative order accepted in ``d^n/dx^n``.
 MAX_DERIVATIVE_ORDER = 10
+#: CPU seconds that reading one expression with many functions may take (see _may_run_away).
+MAX_READ_SECONDS = 2.0
 
 # Syntax-tree nesting (groups, function applications, signs, exponents) — the backstop
 # against recursion for nesting that brackets do not show, like ``- - - x`` or ``sin sin x``.
@@ -38,9 +41,18 @@ _MAX_NESTING = 3 * MAX_DEPTH
 _MAX_LATEX_NESTING = 3 * MAX_LATEX_DEPTH
 # Fractional powers of numbers need root extraction, which is slow for huge numbers.
 _MAX_ROOT_DIGITS = 50
+# Text with at least this many names of two or more letters (functions, LaTeX commands) is
+# read under a CPU-time watch; textbook input has fewer and is read at full speed.
+_WATCHED_NAMES = 6
 # Operators in one skeleton handed to latex2sympy2_extended (its converter recurses once
 # per operator and hits Python's recursion limit near 300).
 _MAX_LIBRARY_OPERATORS = 100
+
+
+def _may_run_away(text: str) -> bool:
+    """Whether reading ``text`` may make SymPy's automatic evaluation run away: it has
+    ``_WATCHED_NAMES`` or more names of two or more letters (``sinh``, ``\\tanh``)."""
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= _WATCHED_NAMES
 
 
 def _magnitude(expr: sp.Expr) -> float:
