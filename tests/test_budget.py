@@ -89,7 +89,7 @@ def test_interrupt_after_stops_a_single_runaway_sympy_call() -> None:
     from symderiv.budget import WorkInterrupted, interrupt_after
 
     start = time.thread_time()
-    with pytest.raises(WorkInterrupted, match="0.5 s of CPU time"), interrupt_after(0.5):
+    with pytest.raises(WorkInterrupted, match=r"0\.5 s of CPU time"), interrupt_after(0.5):
         _runaway()
     assert time.thread_time() - start < 2.0
     assert sys.getprofile() is None  # the watch is gone
