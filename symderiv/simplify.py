@@ -48,12 +48,13 @@ def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
     if ops <= CHEAP_LIMIT and _may_pull_out(sums):
         rewrites.append(sp.factor_terms)
     if ops <= RATIONAL_LIMIT:
+        negative_powers = any(p.exp.is_negative for p in expr.atoms(sp.Pow))
         fractions = _has_fraction_in_sum(sums)
         if expr.is_rational_function() and (fractions or _may_factor(expr, sums)):
             rewrites.append(sp.factor)
-            if fractions or any(p.exp.is_negative for p in expr.atoms(sp.Pow)):
+            if negative_powers:
                 rewrites.append(sp.cancel)
-        if fractions:
+        if negative_powers and fractions:
             rewrites.append(lambda e: sp.factor_terms(sp.together(e)))
     return rewrites
 
@@ -62,7 +63,11 @@ def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
 
 
 def _is_fraction(term: sp.Expr) -> bool:
-    return any(isinstance(f, sp.Pow) and f.exp.is_negative for f in sp.Mul.make_args(term))
+    """A term with a denominator: a negative power or a coefficient like 16/9."""
+    coefficient, rest = term.as_coeff_Mul()
+    if coefficient.is_Rational and coefficient.q != 1:
+        return True
+    return any(isinstance(f, sp.Pow) and f.exp.is_negative for f in sp.Mul.make_args(rest))
 
 
 def _has_fraction_in_sum(sums: list[sp.Add]) -> bool:

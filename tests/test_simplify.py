@@ -89,3 +89,10 @@ def _tidy_trying_everything(expr: sp.Expr, monkeypatch: pytest.MonkeyPatch) -> s
 def test_the_pre_tests_never_change_the_outcome(monkeypatch, expr):
     derivative = sp.diff(expr, x)
     assert tidy(derivative) == _tidy_trying_everything(derivative, monkeypatch)
+
+
+def test_a_coefficient_like_16_9_in_a_sum_is_a_fraction_to_put_over_one_denominator():
+    derivative = (sp.Rational(8, 3) * x - sp.Rational(8, 3)) / (
+        sp.Rational(16, 9) * x**2 + 1
+    )
+    assert str(tidy(derivative)) == "24*(x - 1)/(16*x**2 + 9)"  # factor was tried
