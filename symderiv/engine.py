@@ -154,7 +154,7 @@ class _Deriver:
             node = stack.pop()
             if isinstance(node, sp.Derivative):
                 if (
-                    node.variables == (self.var,)
+                    _once_by(node, self.var)
                     and node not in self.terminal
                     and not _is_unknown_of(node, self.var)
                 ):
@@ -363,6 +363,13 @@ def _log_base_split(
     if len(inverse_logs) != 1:
         return None
     return inverse_logs[0], factors[0]
+
+
+def _once_by(derivative: sp.Derivative, var: sp.Symbol) -> bool:
+    """Whether ``derivative`` is d/d``var``, once (``derivative.variables`` builds a list
+    through SymPy's arithmetic each time it is read)."""
+    counts = derivative.args[1:]
+    return len(counts) == 1 and counts[0].args[0] == var and counts[0].args[1] is sp.S.One
 
 
 def _is_unknown_of(derivative: sp.Derivative, var: sp.Symbol) -> bool:

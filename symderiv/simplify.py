@@ -35,22 +35,27 @@ RATIONAL_LIMIT = 80
 MIN_SAVING = 0.2
 
 
-def _candidates(expr: sp.Expr, ops: int) -> list[Callable[[sp.Expr], sp.Expr]]:
-    """Rewrites worth trying at this size, the preferred form first (it wins ties).
+def _candidates(expr: sp.Expr, ops: Callable[[], int]) -> list[Callable[[sp.Expr], sp.Expr]]:
+    """Rewrites worth trying, the preferred form first (it wins ties); ``ops`` gives the
+    expression's operation count, asked only when some rewrite passes its pre-test.
 
     Each is pre-tested on the tree (:func:`_may_pull_out`, :func:`_has_fraction_in_sum`,
     :func:`_may_factor`): a rewrite that cannot change the expression is not run.
     """
-    rewrites: list[Callable[[sp.Expr], sp.Expr]] = []
     sums = [node for node in sp.preorder_traversal(expr) if isinstance(node, sp.Add)]
+    pull_out = _may_pull_out(sums)
+    fractions = _has_fraction_in_sum(sums)
+    factorable = fractions or _may_factor(expr, sums)
+    if not (pull_out or factorable):
+        return []
+    size = ops()
+    pull_out = pull_out and size <= CHEAP_LIMIT
     if has_big_power(expr):
-        return [sp.factor_terms] if ops <= CHEAP_LIMIT and _may_pull_out(sums) else []
-    if ops <= CHEAP_LIMIT and _may_pull_out(sums):
-        rewrites.append(sp.factor_terms)
-    if ops <= RATIONAL_LIMIT:
+        return [sp.factor_terms] if pull_out else []
+    rewrites: list[Callable[[sp.Expr], sp.Expr]] = [sp.factor_terms] if pull_out else []
+    if size <= RATIONAL_LIMIT:
         negative_powers = any(p.exp.is_negative for p in expr.atoms(sp.Pow))
-        fractions = _has_fraction_in_sum(sums)
-        if expr.is_rational_function() and (fractions or _may_factor(expr, sums)):
+        if factorable and expr.is_rational_function():
             rewrites.append(sp.factor)
             if negative_powers:
                 rewrites.append(sp.cancel)
@@ -184,10 +189,20 @@ def tidy(expr: sp.Expr) -> sp.Expr:
         return expr
     if tree_size(expr) > 4 * CHEAP_LIMIT:  # count_ops itself would be the cost
         return expr
-    original_ops = int(sp.count_ops(expr))
+    counted: list[int] = []
+
+    def ops() -> int:
+        if not counted:
+            counted.append(int(sp.count_ops(expr)))
+        return counted[0]
+
+    rewrites = _candidates(expr, ops)
+    if not rewrites:
+        return expr
+    original_ops = ops()
     functions = _functions(expr)
     best, best_ops = expr, original_ops
-    for rewrite in _candidates(expr, original_ops):
+    for rewrite in rewrites:
         candidate = rewrite(expr)
         ops = int(sp.count_ops(candidate))
         if (
@@ -343,10 +358,11 @@ def teacher_form(
         return shaped(rewrite(value), hints)
     kept = collected(raw)
     rewritten = collected(_flip_denominators(shaped(tidied, hints), hints))
-    smaller = _size(rewritten) <= (1 - MIN_SAVING) * _size(kept)
-    fewer_fractions = _size(rewritten) <= _size(kept) and _nested_fractions(
-        rewritten
-    ) < _nested_fractions(kept)
+    if rewritten == kept:
+        return kept
+    size, kept_size = _size(rewritten), _size(kept)
+    smaller = size <= (1 - MIN_SAVING) * kept_size
+    fewer_fractions = size <= kept_size and _nested_fractions(rewritten) < _nested_fractions(kept)
     return rewritten if smaller or fewer_fractions else kept
 
 

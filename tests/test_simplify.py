@@ -28,7 +28,7 @@ def _sums(expr: sp.Expr) -> list[sp.Add]:
     ],
 )
 def test_nothing_is_tried_where_nothing_can_change(derivative):
-    assert _candidates(derivative, int(sp.count_ops(derivative))) == []
+    assert _candidates(derivative, lambda: int(sp.count_ops(derivative))) == []
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,5 @@ def test_the_pre_tests_never_change_the_outcome(monkeypatch, expr):
 
 
 def test_a_coefficient_like_16_9_in_a_sum_is_a_fraction_to_put_over_one_denominator():
-    derivative = (sp.Rational(8, 3) * x - sp.Rational(8, 3)) / (
-        sp.Rational(16, 9) * x**2 + 1
-    )
+    derivative = (sp.Rational(8, 3) * x - sp.Rational(8, 3)) / (sp.Rational(16, 9) * x**2 + 1)
     assert str(tidy(derivative)) == "24*(x - 1)/(16*x**2 + 9)"  # factor was tried
