@@ -27,19 +27,18 @@ may run away on hostile input, :func:`interrupt_after` stops it from inside, in 
 
 from __future__ import annotations
 
+import ctypes
 import math
-import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import FrameType
-from typing import Any
 
 __all__ = ["Budget", "BudgetExceeded", "WorkInterrupted", "interrupt_after"]
 
-#: How many calls the watch of :func:`interrupt_after` lets pass between looks at the clock.
-_CALLS_PER_LOOK = 2000
+#: Seconds between two looks of :func:`interrupt_after`'s watcher at the watched clock.
+_LOOK_EVERY = 0.02
 
 
 class WorkInterrupted(BaseException):
@@ -109,31 +108,60 @@ class Budget:
         return Budget(None if math.isinf(limit) else limit, clock=self.clock, parent=self)
 
 
+def _thread_clock(ident: int) -> Callable[[], float]:
+    """The CPU clock of thread ``ident`` (read from any thread), or a wall clock where the
+    platform has no per-thread CPU clocks."""
+    try:
+        clock_id = time.pthread_getcpuclockid(ident)
+    except (AttributeError, OSError):
+        return time.monotonic
+    return lambda: time.clock_gettime(clock_id)
+
+
+def _raise_in(ident: int, exception: type[BaseException] | None) -> None:
+    """Schedule ``exception`` in thread ``ident`` (``None`` withdraws one not yet raised)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), ctypes.py_object(exception) if exception else None
+    )
+
+
 @contextmanager
 def interrupt_after(seconds: float) -> Iterator[None]:
     """Run the block, interrupting it with :class:`WorkInterrupted` once the calling thread
     has spent ``seconds`` of CPU time in it -- even inside a single long call of a library
     (SymPy's assumption queries on deeply nested hyperbolic functions grow exponentially).
 
-    A profile hook of this thread only (``sys.setprofile``) looks at the clock every few
-    thousand Python calls, so other threads are not affected and the block runs about
-    twice as slow while it is watched: watch only work that may run away. A profiler
-    active in this thread is suspended for the block.
+    A watcher thread reads this thread's CPU clock every ``_LOOK_EVERY`` seconds and, past
+    the limit, raises the exception in this thread (CPython's ``PyThreadState_SetAsyncExc``:
+    it arrives at the next Python instruction, so work inside one long C call ends first).
+    The watched block runs at full speed; other threads are not affected.
     """
-    deadline = time.thread_time() + seconds
-    calls = 0
+    target = threading.get_ident()
+    clock = _thread_clock(target)
+    deadline = clock() + seconds
+    lock = threading.Lock()
+    finished = threading.Event()
+    fired = False
 
-    def watch(frame: FrameType, event: str, arg: Any) -> None:
-        nonlocal calls
-        calls += 1
-        if calls >= _CALLS_PER_LOOK:
-            calls = 0
-            if time.thread_time() > deadline:
-                raise WorkInterrupted(f"stopped after {seconds:g} s of CPU time")
+    def watch() -> None:
+        nonlocal fired
+        while not finished.wait(_LOOK_EVERY):
+            if clock() > deadline:
+                with lock:
+                    if not finished.is_set():
+                        _raise_in(target, WorkInterrupted)
+                        fired = True
+                return
 
-    previous = sys.getprofile()
-    sys.setprofile(watch)
+    watcher = threading.Thread(target=watch, name="symderiv-interrupt-after", daemon=True)
+    watcher.start()
     try:
         yield
+    except WorkInterrupted:
+        raise WorkInterrupted(f"stopped after {seconds:g} s of CPU time") from None
     finally:
-        sys.setprofile(previous)
+        with lock:
+            finished.set()
+            if fired:
+                _raise_in(target, None)  # not raised yet: the block ended first
+        watcher.join()

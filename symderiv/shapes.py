@@ -184,6 +184,12 @@ def negated(term: sp.Expr) -> sp.Expr:
     return unevaluated(sp.Mul, sp.S.NegativeOne, term)
 
 
+def _is(value: sp.Expr, number: int) -> bool:
+    """``value == number`` for a SymPy value, without sympifying ``number`` when ``value``
+    is not a number (``Basic.__eq__`` does, and this runs on every node)."""
+    return bool(value.is_Number) and value == number
+
+
 def neat(expr: sp.Expr, memo: dict[sp.Expr, sp.Expr] | None = None) -> sp.Expr:
     """The bookkeeping a teacher does without a word: nested products flattened (a sum
     inside a sum keeps its brackets), numbers next to each other multiplied (2·3 → 6),
@@ -216,9 +222,9 @@ def neat_node(expr: sp.Expr, args: list[sp.Expr]) -> sp.Expr:
         return _neat_product(args)
     if isinstance(expr, sp.Pow):
         base, exponent = args
-        if exponent == 1:
+        if _is(exponent, 1):
             return base
-        if exponent == 0:
+        if _is(exponent, 0):
             return sp.S.One
         if base.is_Number and exponent.is_Integer and abs(int(exponent)) <= 64:
             return base**exponent
@@ -231,7 +237,7 @@ def neat_node(expr: sp.Expr, args: list[sp.Expr]) -> sp.Expr:
 
 
 def _neat_sum(args: list[sp.Expr]) -> sp.Expr:
-    terms = [t for t in args if t != 0]
+    terms = [t for t in args if not _is(t, 0)]
     if not terms:
         return sp.S.Zero
     if all(t.is_Number for t in terms):
@@ -242,32 +248,31 @@ def _neat_sum(args: list[sp.Expr]) -> sp.Expr:
 def _neat_product(args: list[sp.Expr]) -> sp.Expr:
     factors: list[sp.Expr] = []
     flat = _flatten(sp.Mul, args)
-    if any(f == -1 for f in flat[1:]):  # a sign inside a product is the product's sign
-        flat = [f for f in flat if f != -1 or f is flat[0]]
-        signs = sum(1 for f in _flatten(sp.Mul, args) if f == -1)
-        flat = [f for f in flat if f != -1]
+    if any(_is(f, -1) for f in flat[1:]):  # a sign inside a product is the product's sign
+        signs = sum(1 for f in flat if _is(f, -1))
+        flat = [f for f in flat if not _is(f, -1)]
         if signs % 2:
             flat.insert(0, sp.S.NegativeOne)
     for factor in flat:
-        if factor == 0:
+        if _is(factor, 0):
             return sp.S.Zero
-        if factor == 1:
+        if _is(factor, 1):
             continue
         if factor.is_Number and factors and factors[-1].is_Number:
             factors[-1] = factors[-1] * factor
-            if factors[-1] == 1:
+            if _is(factors[-1], 1):
                 factors.pop()
             continue
         if (
             factors
-            and factors[-1] == -1
+            and _is(factors[-1], -1)
             and isinstance(factor, sp.Mul)
             and factor.args[0].is_Number
         ):
             factors[-1:] = [-factor.args[0], *factor.args[1:]]
             continue
         factors.append(factor)
-    if factors and factors[0] == -1 and len(factors) == 2 and factors[1].is_Number:
+    if factors and _is(factors[0], -1) and len(factors) == 2 and factors[1].is_Number:
         return -factors[1]
     if not factors:
         return sp.S.One
