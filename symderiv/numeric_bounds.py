@@ -136,10 +136,13 @@ def periodic(node: Any, v: Any) -> None:
         raise size_error(node, log2_abs(v))
 
 
+_LOG2_MAX_EXP_ARGUMENT = math.log2(MAX_EXP_ARGUMENT) - 1  # a cheap pre-test of |v|
+
+
 def exponential(node: Any, v: Any) -> None:
     """exp, sinh, cosh, ...: the value has about Re(v)/ln 2 bits of exponent."""
     re = v.real if hasattr(v, "_mpc_") else v
-    if abs(re) > MAX_EXP_ARGUMENT:
+    if log2_abs(re) > _LOG2_MAX_EXP_ARGUMENT and abs(re) > MAX_EXP_ARGUMENT:
         raise size_error(node, float(re) / math.log(2))
     if hasattr(v, "_mpc_"):
         periodic(node, v.imag)

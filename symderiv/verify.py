@@ -85,6 +85,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -140,8 +141,19 @@ def tolerance_for(digits: int) -> float:
     return 10.0 ** (-(2 * digits) // 3)
 
 
+_TINY = threading.local()
+
+
 def _tiny_for(digits: int) -> mpf:
-    return local_context().mpf(10) ** (-(5 * digits) // 6)
+    """``10**(-5 digits/6)`` in this thread's context at its precision (kept: it is asked
+    at every point)."""
+    ctx = local_context()
+    known: dict[tuple[int, int], mpf] = _TINY.__dict__.setdefault("values", {})
+    key = (digits, ctx.prec)
+    value = known.get(key)
+    if value is None:
+        value = known[key] = ctx.mpf(10) ** (-(5 * digits) // 6)
+    return value
 
 
 def _first_difference(f: Callable[[mpf], mpf], x: mpf, direction: int, addprec: int) -> mpf:
