@@ -287,12 +287,14 @@ class _Deriver:
         rule = self.book.for_function(type(f).__name__)
         (arg,) = f.args
         if rule is not None:
-            formula = formula_shape(rule.derivative or "")
+            text = rule.derivative or ""
+            formula = formula_shape(text)
             return self._chained(
                 rule.id,
                 arg,
-                lambda u: neat(rebuilt(formula, {U: u})),
+                lambda u: rebuilt(formula, {U: u}),
                 lambda u: unevaluated(f.func, u),
+                in_letter=lambda letter: _rule_in_letter(text, f.func, letter),
             )
         dummy = sp.Dummy("u")
         outer = f.func(dummy).diff(dummy)
@@ -317,21 +319,32 @@ class _Deriver:
         inner: sp.Expr,
         outer_of: Callable[[sp.Expr], sp.Expr],
         function_of: Callable[[sp.Expr], sp.Expr],
+        in_letter: Callable[[sp.Symbol], tuple[sp.Expr, sp.Expr]] | None = None,
     ) -> Move:
         """Apply ``rule_id`` to f(inner); wrap it in the chain rule unless inner is x:
-        f′(inner)·d/dx[inner], with f and f′ written in the substitution letter."""
+        f′(inner)·d/dx[inner], with f and f′ written in the substitution letter (by
+        ``in_letter`` when given: a rule book formula's, kept from one use to the next)."""
         outer = neat(outer_of(inner))
         if inner == self.var:
             return Move(rule_id, outer)
         letter = next(self.letters)
-        in_letter = (function_of(letter), neat(outer_of(letter)))
+        if in_letter is None:
+            written = (function_of(letter), neat(outer_of(letter)))
+        else:
+            written = in_letter(letter)
         return Move(
             "chain",
             _mul(outer, pending(inner, self.var)),
             rule_id,
             (letter, inner),
-            in_letter,
+            written,
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule_in_letter(text: str, func: type, letter: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:
+    """f(u) and the rule book's f′(u) in the substitution letter ``u``, as shape trees."""
+    return unevaluated(func, letter), neat(rebuilt(formula_shape(text), {U: letter}))
 
 
 def _is_denominator(factor: sp.Expr) -> bool:
