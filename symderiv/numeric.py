@@ -97,7 +97,6 @@ __all__ = [
     "NumericError",
     "describe_number",
     "evaluate",
-    "has_edges",
     "is_evaluable",
     "kink_arguments",
     "local_context",
@@ -815,42 +814,6 @@ def is_evaluable(expr: sp.Expr) -> tuple[bool, str]:
     except (TypeError, AttributeError, sp.SympifyError) as exc:
         return False, f"cannot evaluate {show(expr)} ({exc})"
     return True, ""
-
-
-#: Functions real, finite and smooth at every real argument.
-_EVERYWHERE_SMOOTH: tuple[type, ...] = (
-    sp.exp,
-    sp.sin,
-    sp.cos,
-    sp.sinh,
-    sp.cosh,
-    sp.tanh,
-    sp.atan,
-    sp.asinh,
-    sp.erf,
-    sp.erfc,
-    sp.erfi,
-    sigmoid,
-    softplus,
-)
-
-
-def has_edges(expr: sp.Expr) -> bool:
-    """Whether ``expr`` may stop being a finite real number near some real point: an edge
-    of its real domain (``log``, ``sqrt``, ``asin``), a pole (a division, ``tan``) or a
-    node not known to be smooth. False only for sums, products, whole powers and
-    constants of everywhere-smooth functions (``exp``, ``sin``, ``tanh``, σ, ...)."""
-    for node in sp.preorder_traversal(as_sympy(expr)):
-        if node.is_Symbol or node.is_Number or isinstance(node, sp.NumberSymbol):
-            continue
-        if isinstance(node, (sp.Add, sp.Mul, *_EVERYWHERE_SMOOTH)):
-            continue
-        if isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp >= 0:
-            continue
-        if isinstance(node, sp.Pow) and node.base.is_Number and node.base.is_positive:
-            continue  # 2**x
-        return True
-    return False
 
 
 def kink_arguments(expr: sp.Expr) -> list[sp.Expr]:

@@ -39,8 +39,9 @@ def _candidates(expr: sp.Expr, ops: Callable[[], int]) -> list[Callable[[sp.Expr
     """Rewrites worth trying, the preferred form first (it wins ties); ``ops`` gives the
     expression's operation count, asked only when some rewrite passes its pre-test.
 
-    Each is pre-tested on the tree (:func:`_may_pull_out`, :func:`_has_fraction_in_sum`,
-    :func:`_may_factor`): a rewrite that cannot change the expression is not run.
+    Each is pre-tested on the tree (:func:`_may_pull_out`, :func:`_pull_out_can_win`,
+    :func:`_has_fraction_in_sum`, :func:`_may_factor`): a rewrite that cannot change the
+    expression, or cannot make it smaller enough to be kept, is not run.
     """
     sums = [node for node in sp.preorder_traversal(expr) if isinstance(node, sp.Add)]
     pull_out = _may_pull_out(sums)
@@ -49,7 +50,7 @@ def _candidates(expr: sp.Expr, ops: Callable[[], int]) -> list[Callable[[sp.Expr
     if not (pull_out or factorable):
         return []
     size = ops()
-    pull_out = pull_out and size <= CHEAP_LIMIT
+    pull_out = pull_out and size <= CHEAP_LIMIT and _pull_out_can_win(expr, sums, size)
     if has_big_power(expr):
         return [sp.factor_terms] if pull_out else []
     rewrites: list[Callable[[sp.Expr], sp.Expr]] = [sp.factor_terms] if pull_out else []
@@ -90,33 +91,47 @@ def _base(factor: sp.Expr) -> object:
     return factor
 
 
-def _terms_share_something(s: sp.Add) -> bool:
-    """Whether ``factor_terms`` could pull something out of the sum ``s``: a base every
-    term has, a number other than 1 dividing every coefficient, a sign every term has,
-    or a fraction to put over one denominator."""
+def _what_terms_share(s: sp.Add) -> str:
+    """What ``factor_terms`` could pull out of the sum ``s``: ``""`` (nothing),
+    ``"number"`` (a number other than 1 dividing every coefficient, or a sign every term
+    has) or ``"more"`` (a base every term has, a fraction to put over one denominator, or
+    coefficients it cannot judge)."""
     coefficients: list[sp.Expr] = []
     shared: set[object] | None = None
     for term in s.args:
         if _is_fraction(term):
-            return True
+            return "more"
         coefficient, rest = term.as_coeff_Mul()
         coefficients.append(coefficient)
         bases = {_base(f) for f in sp.Mul.make_args(rest) if not f.is_Number}
         shared = bases if shared is None else shared & bases
-    if shared:
-        return True
-    if not all(c.is_Rational for c in coefficients):
-        return True
+    if shared or not all(c.is_Rational for c in coefficients):
+        return "more"
     content = 0
     for c in coefficients:
         if c.q != 1:
-            return True
+            return "more"
         content = math.gcd(content, int(c.p))
-    return content != 1 or all(c.is_negative for c in coefficients)
+    return "number" if content != 1 or all(c.is_negative for c in coefficients) else ""
 
 
 def _may_pull_out(sums: list[sp.Add]) -> bool:
-    return any(_terms_share_something(s) for s in sums)
+    return any(_what_terms_share(s) for s in sums)
+
+
+def _pull_out_can_win(expr: sp.Expr, sums: list[sp.Add], size: int) -> bool:
+    """False when pulling out cannot save MIN_SAVING of the ``size`` operations: the only
+    sum sharing anything is ``expr`` itself and it shares only a number or a sign (then
+    nothing around it can cancel, and at most one multiplication and one negation per
+    term are saved: 18x + 6 → 6(3x + 1) saves nothing)."""
+    if sums[0] is not expr or _what_terms_share(expr) != "number" or _may_pull_out(sums[1:]):
+        return True
+    multiplied = negative = 0
+    for term in expr.args:
+        coefficient, rest = term.as_coeff_Mul()
+        multiplied += abs(coefficient) != 1 and rest is not sp.S.One
+        negative += bool(coefficient.is_negative)
+    return multiplied + negative >= MIN_SAVING * size
 
 
 def _may_factor(expr: sp.Expr, sums: list[sp.Add]) -> bool:

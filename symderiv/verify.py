@@ -19,7 +19,7 @@ real number at the point or at the point +- 1e-3 relative (so points near the ed
 real domain or near a singularity are avoided; this stencil is for the function, the thing
 being differenced, and is not evaluated when the function has no edge or pole anywhere:
 sums, products and whole powers of ``exp``, ``sin``, ``tanh``, σ, ..., see
-:func:`symderiv.numeric.has_edges`); when the result is not a finite real number at the
+:func:`symderiv.numeric_domain.has_edges`); when the result is not a finite real number at the
 point; or when an argument of ``Abs``/``relu``/``sign``/``Heaviside``/``DiracDelta``, a
 difference of ``Max``/``Min`` arguments or a ``Piecewise`` condition's ``lhs - rhs``
 vanishes or changes sign on that stencil (a kink or jump nearby). The values of the
@@ -101,13 +101,13 @@ from symderiv.numeric import (
     NotRealError,
     NumericError,
     describe_number,
-    has_edges,
     is_evaluable,
     kink_arguments,
     local_context,
     log2_abs,
     numeric_function,
 )
+from symderiv.numeric_domain import has_edges
 from symderiv.steps import Verification
 from symderiv.sympy_values import as_sympy
 from symderiv.verify_points import (
