@@ -3,12 +3,14 @@ alone (no assumption queries, no evaluation): the numeric check uses them to ski
 that cannot find anything.
 
 :func:`has_edges` is False only when the expression is real, finite and smooth at every
-real point: then no sampled point can lie near an edge of its domain or a pole, and the
-check does not evaluate the function around each point to look for one.
+real point, or stops being so only where a variable is 0 (``ln x``, ``1/x``, ``x^x``): the
+check never samples within 1e-3 of 0 and looks around a point relatively (x ± 0.001x),
+never across 0, so no sampled point can lie near an edge or a pole, and the check does
+not evaluate the function around each point to look for one.
 
 >>> import sympy as sp
 >>> x = sp.Symbol("x")
->>> has_edges(sp.sqrt(x**2 + 1)), has_edges(sp.sqrt(x)), has_edges(1 / (1 + sp.exp(-x)))
+>>> has_edges(sp.sqrt(x**2 + 1)), has_edges(sp.sqrt(x - 1)), has_edges(1 / (1 + sp.exp(-x)))
 (False, True, False)
 """
 
@@ -42,12 +44,13 @@ _EVERYWHERE_POSITIVE: tuple[type, ...] = (sp.exp, sp.cosh, sigmoid, softplus, sp
 
 
 def has_edges(expr: sp.Expr) -> bool:
-    """Whether ``expr`` may stop being a finite real number near some real point: an edge
-    of its real domain (``log x``, ``√x``, ``asin``), a pole (``1/x``, ``tan``) or a node
-    not known to be smooth. False for sums, products, whole powers and constants of
-    everywhere-smooth functions (``exp``, ``sin``, ``tanh``, σ, ...), and for roots,
-    quotients and logarithms of what is positive everywhere (``√(x² + 1)``,
-    ``1/(1 + e^(−x))``, ``ln(x² + 1)``)."""
+    """Whether ``expr`` may stop being a finite real number near a real point where no
+    variable is 0: an edge of its real domain (``ln(x − 1)``, ``√(1 − x²)``, ``asin``), a
+    pole (``1/(x − 2)``, ``tan``) or a node not known to be smooth. False for sums,
+    products, whole powers and constants of everywhere-smooth functions (``exp``,
+    ``sin``, ``tanh``, σ, ...), and for roots, quotients and logarithms of what is
+    positive everywhere (``√(x² + 1)``, ``1/(1 + e^(−x))``, ``ln(x² + 1)``) or of a
+    monomial, zero only where a variable is (``ln x``, ``1/x²``, ``x^x``, ``√(2xy)``)."""
     return not _smooth(as_sympy(expr), {})
 
 
@@ -64,15 +67,29 @@ def _smooth(node: sp.Expr, memo: dict[sp.Expr, bool]) -> bool:
         if exponent.is_Integer and exponent >= 0:
             found = _smooth(base, memo)
         elif exponent.is_number and exponent.is_real:
-            found = _positive(base, memo)  # √(x² + 1), 1/(1 + e^(−x))
+            found = _positive(base, memo) or _monomial(base)  # √(x² + 1), 1/x
+        elif _monomial(base):
+            found = _smooth(exponent, memo)  # x^x
         else:
             found = bool(base.is_Number and base.is_positive) and _smooth(exponent, memo)
     elif isinstance(node, sp.log) and len(node.args) == 1:
-        found = _positive(node.args[0], memo)
+        found = _positive(node.args[0], memo) or _monomial(node.args[0])
     else:
         found = False
     memo[node] = found
     return found
+
+
+def _monomial(node: sp.Expr) -> bool:
+    """A nonzero number times whole powers of symbols (x, 2x, x²y): zero only where a
+    variable is."""
+    for factor in sp.Mul.make_args(node):
+        if factor.is_Symbol or (factor.is_Number and factor.is_finite and factor != 0):
+            continue
+        if isinstance(factor, sp.Pow) and factor.base.is_Symbol and factor.exp.is_Integer:
+            continue
+        return False
+    return not node.is_Number
 
 
 def _positive(node: sp.Expr, memo: dict[sp.Expr, bool]) -> bool:

@@ -17,8 +17,8 @@ skipped when it is within 1e-3 (relative) of a special value where a dropped ter
 vanish (0, an integer up to 30, a multiple of pi/2, +-e); when the function is not a finite
 real number at the point or at the point +- 1e-3 relative (so points near the edge of the
 real domain or near a singularity are avoided; this stencil is for the function, the thing
-being differenced, and is not evaluated when the function has no edge or pole anywhere:
-sums, products and whole powers of ``exp``, ``sin``, ``tanh``, σ, ..., see
+being differenced, and is not evaluated when the function has no edge or pole except
+where a variable is 0, which is never sampled: ``sin(3x)``, ``√(x² + 1)``, ``ln x``, see
 :func:`symderiv.numeric_domain.has_edges`); when the result is not a finite real number at the
 point; or when an argument of ``Abs``/``relu``/``sign``/``Heaviside``/``DiracDelta``, a
 difference of ``Max``/``Min`` arguments or a ``Piecewise`` condition's ``lhs - rhs``
