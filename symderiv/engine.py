@@ -27,7 +27,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symderiv.errors import DerivationError
-from symderiv.notation import shape_unicode, unicode_str
+from symderiv.notation import ShapeUnicodePrinter, unicode_str
 from symderiv.parsing import parse
 from symderiv.rulebook import RuleBook, load_rulebook
 from symderiv.shapes import (
@@ -533,6 +533,13 @@ def _differentiate_once(
     return steps, current
 
 
+def _prints_differently(a: sp.Expr, b: sp.Expr) -> bool:
+    """Whether two shape trees read differently (one printer: their shared terms are
+    printed once)."""
+    printer = ShapeUnicodePrinter()
+    return printer.doprint(a) != printer.doprint(b)
+
+
 def _real_parts(shape: sp.Expr) -> sp.Expr:
     """re(u) → u and im(u) → 0: symbols are real here, so SymPy's |e^x| = e^(re(x)) is e^x."""
     if not shape.has(sp.re, sp.im):
@@ -661,7 +668,7 @@ def derive(
         value = evaluated(raw)
         tidied = tidy(value)
         shown = teacher_form(raw, value, tidied, hints, form)
-        if shown != raw and shape_unicode(shown) != shape_unicode(raw):
+        if shown != raw and _prints_differently(shown, raw):
             target = stage_steps[-1].after if stage_steps else raw
             stage_steps.append(Step("simplify", target, raw, shown, stage=stage))
         steps.extend(stage_steps)
