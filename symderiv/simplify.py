@@ -319,7 +319,7 @@ def _positive_first(terms: list[sp.Expr]) -> sp.Expr:
 def _flip_denominators(expr: sp.Expr, hints: dict[sp.Expr, tuple[sp.Expr, ...]]) -> sp.Expr:
     """(−a + y)/(a(a − 1)) → (a − y)/(a(1 − a)) when the input wrote 1 − a: a bracket in
     the denominator takes the sign the learner gave it, the numerator takes the other."""
-    if not isinstance(expr, sp.Mul):
+    if not hints or not isinstance(expr, sp.Mul):
         return expr
     factors = list(expr.args)
     flips = 0
