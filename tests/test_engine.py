@@ -342,3 +342,15 @@ def test_17_4_abs_of_real_arguments_still_derives():
         d = sd.derive(text)
         assert d.verification.ok is True
         assert same_function(d.result, sympy_derivative(sd.parse(text), sp.Symbol("x")))
+
+
+def test_pending_is_the_object_sympy_builds():
+    from symderiv.engine import pending
+
+    x, y = sp.symbols("x y")
+    g = sp.Function("g")
+    for f in (sp.sin(3 * x), x, sp.Integer(2), x * y, g(x), sp.Derivative(g(x), x)):
+        ours, theirs = pending(f, x), sp.Derivative(f, x, evaluate=False)
+        assert ours == theirs and hash(ours) == hash(theirs)
+        assert ours.variable_count == theirs.variable_count
+        assert sp.srepr(ours) == sp.srepr(theirs)
