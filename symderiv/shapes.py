@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.core.exprtools import decompose_power
 
 from symderiv.errors import ParseError
 from symderiv.parsing import parse
@@ -29,6 +30,7 @@ __all__ = [
     "neat",
     "neat_node",
     "negated",
+    "printed_order",
     "rebuilt",
     "shape_of",
     "shaped",
@@ -141,7 +143,7 @@ def _teacher_terms(expr: sp.Add) -> list[sp.Expr]:
     by the numeric value of constant terms; where that value cannot be computed,
     tanh(sinh(10^99)), its canonical order is used.)"""
     try:
-        terms = expr.as_ordered_terms()
+        terms = printed_order(expr)
     except (OverflowError, ValueError, TypeError):
         terms = sorted(expr.args, key=sp.default_sort_key)
     if is_negative_term(terms[0]):
@@ -149,6 +151,54 @@ def _teacher_terms(expr: sp.Add) -> list[sp.Expr]:
             if not is_negative_term(term):
                 return [term, *terms[:index], *terms[index + 1 :]]
     return terms
+
+
+def printed_order(expr: sp.Add) -> list[sp.Expr]:
+    """``expr.as_ordered_terms()``, the order SymPy prints a sum in, without SymPy's
+    numeric evaluation of every coefficient (``complex(coefficient)`` is an ``evalf``):
+    where each term is a rational coefficient times factors that are not numbers, the
+    same terms, exponents and sort key; otherwise SymPy's own."""
+    numeric = (sp.Number, sp.NumberSymbol)
+
+    def numbers_first(t: sp.Expr) -> bool:
+        return not isinstance(t, numeric)
+
+    args = sorted(expr.args, key=numbers_first)
+    if len(args) == 2 and isinstance(args[0], numeric) and isinstance(args[1], sp.Mul):
+        factors = sorted(args[1].args, key=numbers_first)
+        if (  # SymPy's special case: 1 − 2x keeps the number first
+            len(factors) == 2
+            and isinstance(factors[0], sp.Number)
+            and args[0].is_positive
+            and factors[0].is_negative
+        ):
+            return args
+    described = []
+    gens: set[sp.Expr] = set()
+    for term in args:
+        coefficient, rest = term.as_coeff_Mul()
+        if not coefficient.is_Rational or not term.is_commutative:
+            return expr.as_ordered_terms()
+        powers: dict[sp.Expr, sp.Expr] = {}
+        if rest is not sp.S.One:
+            for factor in sp.Mul.make_args(rest):
+                if factor.is_number:
+                    return expr.as_ordered_terms()
+                base, exponent = decompose_power(factor)
+                powers[base] = exponent
+                gens.add(base)
+        value = int(coefficient.p) / int(coefficient.q)
+        described.append((term, value, powers))
+    order = sorted(gens, key=sp.default_sort_key)
+    index = {g: i for i, g in enumerate(order)}
+    terms = []
+    for term, value, powers in described:
+        monomial = [0] * len(order)
+        for base, exponent in powers.items():
+            monomial[index[base]] = exponent
+        terms.append((term, ((value, 0.0), tuple(monomial), ())))
+    key, reverse = expr._parse_order(None)
+    return [term for term, _ in sorted(terms, key=key, reverse=reverse)]
 
 
 def _teacher_factors(expr: sp.Mul) -> list[sp.Expr]:

@@ -46,8 +46,8 @@ def _candidates(expr: sp.Expr, ops: Callable[[], int]) -> list[Callable[[sp.Expr
     sums = [node for node in sp.preorder_traversal(expr) if isinstance(node, sp.Add)]
     pull_out = _may_pull_out(sums)
     fractions = _has_fraction_in_sum(sums)
-    factorable = fractions or _may_factor(expr, sums)
-    if not (pull_out or factorable):
+    factorable = (fractions or _may_factor(expr, sums)) and expr.is_rational_function()
+    if not (pull_out or factorable or fractions):
         return []
     size = ops()
     pull_out = pull_out and size <= CHEAP_LIMIT and _pull_out_can_win(expr, sums, size)
@@ -56,7 +56,7 @@ def _candidates(expr: sp.Expr, ops: Callable[[], int]) -> list[Callable[[sp.Expr
     rewrites: list[Callable[[sp.Expr], sp.Expr]] = [sp.factor_terms] if pull_out else []
     if size <= RATIONAL_LIMIT:
         negative_powers = any(p.exp.is_negative for p in expr.atoms(sp.Pow))
-        if factorable and expr.is_rational_function():
+        if factorable:
             rewrites.append(sp.factor)
             if negative_powers:
                 rewrites.append(sp.cancel)
