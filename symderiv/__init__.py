@@ -13,16 +13,16 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from symderiv.engine import derive
 from symderiv.errors import DerivationError, ParseError, SymderivError
-from symderiv.functions import relu, sigmoid, softplus
-from symderiv.parsing import parse
-from symderiv.rulebook import Rule, RuleBook, load_rulebook
-from symderiv.steps import Derivation, Step, Verification
 
-# Everything beyond one derivation loads on first use (PEP 562), so `import symderiv` and
-# `symderiv diff` do not pay for the grader, worksheets (Jinja2), multiprocessing, ...
+# Every name loads on first use (PEP 562): `import symderiv` costs no SymPy, and a
+# derivation does not pay for the grader, worksheets (Jinja2), multiprocessing, ...
 _LAZY = {
+    "symderiv.engine": ("derive",),
+    "symderiv.functions": ("relu", "sigmoid", "softplus"),
+    "symderiv.parsing": ("parse",),
+    "symderiv.rulebook": ("Rule", "RuleBook", "load_rulebook"),
+    "symderiv.steps": ("Derivation", "Step", "Verification"),
     "symderiv.backprop": ("AdjointStep", "Backprop", "Contribution", "Edge", "Node", "backprop"),
     "symderiv.grading": (
         "Policy",
@@ -73,6 +73,8 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and readers
     from symderiv.backprop import AdjointStep, Backprop, Contribution, Edge, Node, backprop
+    from symderiv.engine import derive
+    from symderiv.functions import relu, sigmoid, softplus
     from symderiv.grading import (
         Policy,
         Problem,
@@ -114,7 +116,10 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and readers
         next_point,
         numeric_derivative,
     )
+    from symderiv.parsing import parse
+    from symderiv.rulebook import Rule, RuleBook, load_rulebook
     from symderiv.series import SeriesError
+    from symderiv.steps import Derivation, Step, Verification
     from symderiv.taylor import ErrorRow, ErrorTable, Taylor, taylor
     from symderiv.worksheet import Worksheet, worksheet
 
